@@ -1,0 +1,23 @@
+namespace Vod.Alibaba.Errors;
+
+/// <summary>A request was refused before it was sent because a field breaks the service's documented rules.</summary>
+public sealed class AlibabaRequestValidationException : ArgumentException
+{
+    /// <summary>Creates the exception for <paramref name="field"/>.</summary>
+    public AlibabaRequestValidationException(string operation, string field, string problem)
+        : base($"{operation}: {field} {problem}", field)
+    {
+        Operation = operation;
+        Field = field;
+        Problem = problem;
+    }
+
+    /// <summary>The operation that was being built.</summary>
+    public string Operation { get; }
+
+    /// <summary>The request field at fault, e.g. <c>Title</c>.</summary>
+    public string Field { get; }
+
+    /// <summary>What is wrong with it.</summary>
+    public string Problem { get; }
+}
