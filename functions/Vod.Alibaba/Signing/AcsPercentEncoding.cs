@@ -19,13 +19,14 @@ public static class AcsPercentEncoding
     }
 
     /// <summary>
-    /// Encodes an OSS object key for the request path the way Alibaba's clients do (JavaScript
-    /// <c>encodeURIComponent</c>): unreserved characters and <c>! ' ( ) *</c> stay literal, <c>/</c> separates segments.
+    /// Encodes an OSS object key for the request path exactly as ali-oss puts it on the wire (JavaScript
+    /// <c>encodeURIComponent</c>, then Node's URL formatting escapes <c>'</c>): unreserved characters and
+    /// <c>! ( ) *</c> stay literal, <c>/</c> separates segments.
     /// </summary>
     public static string EncodeObjectKeyPath(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return EncodeCore(key, static b => IsUnreserved(b) || b is (byte)'!' or (byte)'\'' or (byte)'(' or (byte)')' or (byte)'*' or (byte)'/');
+        return EncodeCore(key, static b => IsUnreserved(b) || b is (byte)'!' or (byte)'(' or (byte)')' or (byte)'*' or (byte)'/');
     }
 
     /// <summary>Encodes a path for an OSS V4 canonical URI: RFC 3986, keeping <c>/</c>.</summary>

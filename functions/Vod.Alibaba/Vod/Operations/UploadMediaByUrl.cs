@@ -75,7 +75,13 @@ public sealed class UploadMediaByUrlRequest : VodRequest
         { "WorkflowId", WorkflowId },
     };
 
-    private static readonly JsonSerializerOptions MetadataJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Written as JavaScript's JSON.stringify writes it (UTF-8 text, no HTML escaping), so the request is the one the
+    // official SDKs send for the same metadata.
+    private static readonly JsonSerializerOptions MetadataJson = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
 
 /// <summary>Metadata of one pulled URL.</summary>
