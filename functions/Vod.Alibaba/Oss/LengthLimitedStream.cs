@@ -6,7 +6,7 @@ namespace Vod.Alibaba.Oss;
 /// </summary>
 internal sealed class LengthLimitedStream(Stream inner, long declaredLength) : Stream
 {
-    private readonly long length = declaredLength;
+    private readonly long _length = declaredLength;
     private long _remaining = declaredLength;
 
     public override bool CanRead => true;
@@ -15,11 +15,11 @@ internal sealed class LengthLimitedStream(Stream inner, long declaredLength) : S
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
-        get => length - _remaining;
+        get => _length - _remaining;
         set => throw new NotSupportedException();
     }
 
@@ -54,7 +54,7 @@ internal sealed class LengthLimitedStream(Stream inner, long declaredLength) : S
     {
         if (read == 0)
         {
-            throw new EndOfStreamException($"The source ended {_remaining} bytes before the declared length of {length}.");
+            throw new EndOfStreamException($"The source ended {_remaining} bytes before the declared length of {_length}.");
         }
 
         _remaining -= read;

@@ -7,7 +7,7 @@ namespace Vod.Alibaba.Oss;
 public sealed record OssObjectLocation(Uri Endpoint, string Bucket, string Key)
 {
     /// <summary>The object a VOD upload address names.</summary>
-    public static OssObjectLocation From(Vod.UploadAddress address)
+    public static OssObjectLocation From(VodApi.UploadAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         return new OssObjectLocation(address.Endpoint, address.Bucket, address.FileName);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Sts;
-using Vod.Alibaba.Vod.Operations;
+using Vod.Alibaba.VodApi.Operations;
 
 namespace Vod.Alibaba.Tests.Interop;
 

@@ -7,8 +7,8 @@ using Vod.Alibaba.Oss;
 using Vod.Alibaba.Rpc;
 using Vod.Alibaba.Sts;
 using Vod.Alibaba.Tests.Infrastructure;
-using Vod.Alibaba.Vod;
-using Vod.Alibaba.Vod.Operations;
+using Vod.Alibaba.VodApi;
+using Vod.Alibaba.VodApi.Operations;
 using Xunit.Abstractions;
 
 namespace Vod.Alibaba.Tests.Interop;

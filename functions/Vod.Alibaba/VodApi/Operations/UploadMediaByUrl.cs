@@ -4,7 +4,7 @@ using Vod.Alibaba.Errors;
 using Vod.Alibaba.Rpc;
 using Vod.Alibaba.Signing;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>
 /// UploadMediaByURL: VOD pulls up to 20 files from URLs itself (asynchronous; one UploadByURLComplete callback each).

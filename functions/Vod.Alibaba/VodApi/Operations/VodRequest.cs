@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>A VOD OpenAPI request: its action, client-side validation, and its parameters.</summary>
 public abstract class VodRequest

@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>CreateUploadImage: register an image. No refresh exists; create again when the credential expires.</summary>
 public sealed class CreateUploadImageRequest : VodRequest
@@ -82,10 +82,10 @@ public sealed record CreateUploadImageResponse
     public string UploadAuth { get; init; } = string.Empty;
 
     /// <summary>Decodes <see cref="UploadAddress"/>.</summary>
-    public UploadAddress DecodeAddress() => Vod.UploadAddress.Decode(UploadAddress);
+    public UploadAddress DecodeAddress() => VodApi.UploadAddress.Decode(UploadAddress);
 
     /// <summary>Decodes <see cref="UploadAuth"/>.</summary>
-    public UploadAuth DecodeAuth() => Vod.UploadAuth.Decode(UploadAuth);
+    public UploadAuth DecodeAuth() => VodApi.UploadAuth.Decode(UploadAuth);
 
     /// <inheritdoc/>
     public override string ToString() => $"CreateUploadImageResponse({ImageId}, RequestId {RequestId})";

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>
 /// Builds the <c>UserData</c> JSON of VOD upload operations: a per-upload callback URL and an <c>Extend</c> object that

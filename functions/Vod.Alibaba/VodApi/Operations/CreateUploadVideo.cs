@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>CreateUploadVideo: register a video or audio file and get where and how to upload it.</summary>
 public sealed class CreateUploadVideoRequest : VodRequest
@@ -92,10 +92,10 @@ public sealed record UploadVideoResponse
     public string UploadAuth { get; init; } = string.Empty;
 
     /// <summary>Decodes <see cref="UploadAddress"/>.</summary>
-    public UploadAddress DecodeAddress() => Vod.UploadAddress.Decode(UploadAddress);
+    public UploadAddress DecodeAddress() => VodApi.UploadAddress.Decode(UploadAddress);
 
     /// <summary>Decodes <see cref="UploadAuth"/>.</summary>
-    public UploadAuth DecodeAuth() => Vod.UploadAuth.Decode(UploadAuth);
+    public UploadAuth DecodeAuth() => VodApi.UploadAuth.Decode(UploadAuth);
 
     /// <inheritdoc/>
     public override string ToString() => $"UploadVideoResponse({VideoId}, RequestId {RequestId})";

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Vod.Alibaba.Errors;
 
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>
 /// Where VOD wants a media file written: the decoded <c>UploadAddress</c> (Base64 JSON) of CreateUploadVideo,

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Vod.Alibaba.Errors;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>Field checks shared by the VOD upload operations.</summary>
 internal static class VodFieldRules

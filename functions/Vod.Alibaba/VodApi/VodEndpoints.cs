@@ -1,4 +1,4 @@
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>Where the VOD OpenAPI of a region lives.</summary>
 public static class VodEndpoints

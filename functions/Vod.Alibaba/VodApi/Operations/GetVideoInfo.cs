@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>GetVideoInfo: a video's metadata and status.</summary>
 public sealed class GetVideoInfoRequest : VodRequest

@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>DeleteVideo: delete up to 20 videos with their files.</summary>
 public sealed class DeleteVideoRequest : VodRequest

@@ -1,4 +1,4 @@
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>What VOD accepts: file extensions per media kind, and the field limits of its upload APIs.</summary>
 public static class VodMediaRules

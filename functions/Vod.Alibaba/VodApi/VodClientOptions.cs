@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>Settings of a <see cref="VodClient"/>.</summary>
 public sealed class VodClientOptions : RpcEndpointOptions

@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>
 /// RefreshUploadVideo: new upload credentials for an existing video; the upload address stays the same, so an OSS

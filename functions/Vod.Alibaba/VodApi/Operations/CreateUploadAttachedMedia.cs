@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>CreateUploadAttachedMedia: register an auxiliary file (watermark, subtitle, material).</summary>
 public sealed class CreateUploadAttachedMediaRequest : VodRequest
@@ -98,10 +98,10 @@ public sealed record CreateUploadAttachedMediaResponse
     public string UploadAuth { get; init; } = string.Empty;
 
     /// <summary>Decodes <see cref="UploadAddress"/>.</summary>
-    public UploadAddress DecodeAddress() => Vod.UploadAddress.Decode(UploadAddress);
+    public UploadAddress DecodeAddress() => VodApi.UploadAddress.Decode(UploadAddress);
 
     /// <summary>Decodes <see cref="UploadAuth"/>.</summary>
-    public UploadAuth DecodeAuth() => Vod.UploadAuth.Decode(UploadAuth);
+    public UploadAuth DecodeAuth() => VodApi.UploadAuth.Decode(UploadAuth);
 
     /// <inheritdoc/>
     public override string ToString() => $"CreateUploadAttachedMediaResponse({MediaId}, RequestId {RequestId})";

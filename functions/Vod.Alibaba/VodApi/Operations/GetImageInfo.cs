@@ -1,6 +1,6 @@
 using Vod.Alibaba.Rpc;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>GetImageInfo: an image's metadata and URL.</summary>
 public sealed class GetImageInfoRequest : VodRequest

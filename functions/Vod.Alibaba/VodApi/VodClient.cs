@@ -1,9 +1,9 @@
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Errors;
 using Vod.Alibaba.Rpc;
-using Vod.Alibaba.Vod.Operations;
+using Vod.Alibaba.VodApi.Operations;
 
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>
 /// Client of the ApsaraVideo VOD OpenAPI (version 2017-03-21). Every request is validated before it is sent; failures

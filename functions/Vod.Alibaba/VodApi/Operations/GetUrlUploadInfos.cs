@@ -3,7 +3,7 @@ using Vod.Alibaba.Errors;
 using Vod.Alibaba.Rpc;
 using Vod.Alibaba.Signing;
 
-namespace Vod.Alibaba.Vod.Operations;
+namespace Vod.Alibaba.VodApi.Operations;
 
 /// <summary>GetURLUploadInfos: the state of pull jobs, by job id or by URL (job ids win when both are given).</summary>
 public sealed class GetUrlUploadInfosRequest : VodRequest

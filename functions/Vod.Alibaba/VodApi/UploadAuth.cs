@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Vod.Alibaba.Credentials;
 
-namespace Vod.Alibaba.Vod;
+namespace Vod.Alibaba.VodApi;
 
 /// <summary>
 /// The decoded <c>UploadAuth</c>: temporary STS credentials scoped to one upload address.
