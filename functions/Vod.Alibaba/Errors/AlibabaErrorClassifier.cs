@@ -6,7 +6,13 @@ public static class AlibabaErrorClassifier
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
     {
         "RequestTimeout", "InternalError", "ServiceUnavailable", "ServiceUnAvailable", "Throttling", "Throttling.User",
-        "Throttling.Api", "Throttling.System", "ServiceBusy", "RequestTimeTooSkewed.Retry", "AddVideoFailed",
+        "Throttling.Api", "Throttling.System", "ServiceBusy", "AddVideoFailed",
+
+        // A fresh nonce on the retry succeeds.
+        "SignatureNonceUsed",
+
+        // The body OSS received does not match the Content-MD5 computed from the source: damaged in transit.
+        "InvalidDigest",
         NetworkErrorCode, TimeoutErrorCode,
     };
 

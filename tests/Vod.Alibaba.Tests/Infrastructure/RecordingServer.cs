@@ -14,7 +14,7 @@ public sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyD
 }
 
 /// <summary>What the server answers.</summary>
-public sealed record ScriptedResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, string ContentType = "application/json");
+public sealed record ScriptedResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, string ContentType = "application/json", TimeSpan Delay = default);
 
 /// <summary>
 /// A real HTTP server (Kestrel) on a free loopback port that records every request and answers through a script.
@@ -56,6 +56,11 @@ public sealed class RecordingServer : IAsyncDisposable
         var recorded = new RecordedRequest(context.Request.Method, context.Features.Get<IHttpRequestFeature>()!.RawTarget, headers, buffer.ToArray());
         _requests.Enqueue(recorded);
         var response = Respond(recorded);
+        if (response.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(response.Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         context.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
         {
