@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Vod.Emulator.State;
+
+namespace Vod.Emulator.Admin;
+
+/// <summary>
+/// Fault injection and introspection under <c>/_emulator/</c>. Every switch takes a small JSON body; the state endpoint
+/// shows objects, uploads with their parts, media, pull jobs, every callback attempt, and byte counters.
+/// </summary>
+public static class AdminEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Map(IApplicationBuilder admin, EmulatorHost host) => admin.Run(async http =>
+    {
+        var path = http.Request.Path.Value?.Trim('/') ?? string.Empty;
+        try
+        {
+            switch (http.Request.Method, path)
+            {
+                case ("GET", "state"):
+                    await Write(http, 200, StateJson(host));
+                    return;
+                case ("GET", "health"):
+                    await Write(http, 200, JsonSerializer.Serialize(new { status = "ok", accessKeyId = host.Options.AccessKeyId, bucket = host.Vod.Bucket }, Json));
+                    return;
+                case ("POST", "faults/upload-part"):
+                {
+                    var body = await Read<PartFaultRequest>(http);
+                    host.Faults.FailUploadParts(body.Count, body.Fraction, body.Status ?? 503, body.Mode ?? PartFailureMode.Status);
+                    break;
+                }
+
+                case ("POST", "faults/latency"):
+                {
+                    var body = await Read<LatencyRequest>(http);
+                    host.Faults.OssLatency = TimeSpan.FromMilliseconds(body.OssMilliseconds);
+                    host.Faults.VodLatency = TimeSpan.FromMilliseconds(body.VodMilliseconds);
+                    break;
+                }
+
+                case ("POST", "faults/throttle-vod"):
+                    host.Faults.ThrottleVod((await Read<CountRequest>(http)).Count);
+                    break;
+                case ("POST", "faults/callbacks"):
+                {
+                    var body = await Read<CallbackFaultRequest>(http);
+                    host.Faults.SetCallbackFault(body.Mode, body.Count, TimeSpan.FromMilliseconds(body.DelayMilliseconds));
+                    break;
+                }
+
+                case ("POST", "faults/reset"):
+                    host.Faults.Reset();
+                    host.Credentials.Lifetime = host.Options.CredentialLifetime;
+                    break;
+                case ("POST", "credentials/lifetime"):
+                {
+                    var seconds = (await Read<SecondsRequest>(http)).Seconds;
+                    if (seconds <= 0)
+                    {
+                        throw new ArgumentException("A lifetime is a positive number of seconds.");
+                    }
+
+                    host.Credentials.Lifetime = TimeSpan.FromSeconds(seconds);
+                    break;
+                }
+
+                case ("POST", "credentials/expire-all"):
+                    host.Credentials.ExpireAll();
+                    break;
+                case ("POST", "config/callback"):
+                {
+                    var body = await Read<CallbackConfigRequest>(http);
+                    host.Lifecycle.DefaultCallbackUrl = body.Url is null ? null : new Uri(body.Url);
+                    host.Callbacks.AuthKey = body.AuthKey;
+                    break;
+                }
+
+                default:
+                    await Write(http, 404, JsonSerializer.Serialize(new { error = $"No emulator endpoint {http.Request.Method} /_emulator/{path}." }, Json));
+                    return;
+            }
+
+            await Write(http, 200, "{\"ok\":true}");
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or UriFormatException)
+        {
+            await Write(http, 400, JsonSerializer.Serialize(new { error = ex.Message }, Json));
+        }
+    });
+
+    public static string StateJson(EmulatorHost host)
+    {
+        var state = host.State;
+        lock (state.Sync)
+        {
+            return JsonSerializer.Serialize(new
+            {
+                bucket = host.Vod.Bucket,
+                objects = state.Objects.Values,
+                uploads = state.Uploads.Values.Select(u => new { u.UploadId, u.Bucket, u.Key, u.Initiated, parts = u.Parts.Values }),
+                media = state.Media.Values,
+                urlJobs = state.UrlJobs.Values,
+                callbacks = state.Callbacks,
+                bytesReceivedPerObject = state.BytesReceivedPerObject,
+                bytesReceivedPerUpload = state.BytesReceivedPerUpload,
+                partUploadsReceived = state.PartUploadsReceived,
+                credentials = host.Credentials.Issued.Select(c => new { c.AccessKeyId, c.ExpiresAt, c.Bucket, c.Key, c.KeyPrefix, c.MayCallVod }),
+            }, Json);
+        }
+    }
+
+    private static async Task<T> Read<T>(HttpContext http) where T : new()
+    {
+        if (http.Request.ContentLength is 0 or null && http.Request.Headers.TransferEncoding.Count == 0)
+        {
+            return new T();
+        }
+
+        return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Json, http.RequestAborted) ?? new T();
+    }
+
+    private static async Task Write(HttpContext http, int status, string json)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(json);
+    }
+
+    private sealed class PartFaultRequest
+    {
+        public int Count { get; set; }
+
+        public double Fraction { get; set; }
+
+        public int? Status { get; set; }
+
+        public PartFailureMode? Mode { get; set; }
+    }
+
+    private sealed class LatencyRequest
+    {
+        public int OssMilliseconds { get; set; }
+
+        public int VodMilliseconds { get; set; }
+    }
+
+    private sealed class CountRequest
+    {
+        public int Count { get; set; }
+    }
+
+    private sealed class SecondsRequest
+    {
+        public double Seconds { get; set; }
+    }
+
+    private sealed class CallbackFaultRequest
+    {
+        public CallbackFaultMode Mode { get; set; }
+
+        public int Count { get; set; } = 1;
+
+        public int DelayMilliseconds { get; set; }
+    }
+
+    private sealed class CallbackConfigRequest
+    {
+        public string? Url { get; set; }
+
+        public string? AuthKey { get; set; }
+    }
+}

@@ -1,0 +1,185 @@
+namespace Vod.Emulator.State;
+
+/// <summary>How injected UploadPart failures fail.</summary>
+public enum PartFailureMode
+{
+    /// <summary>Answer with an HTTP error status and an OSS error body.</summary>
+    Status,
+
+    /// <summary>Drop the connection mid-request.</summary>
+    DropConnection,
+}
+
+/// <summary>What happens to the next callbacks.</summary>
+public enum CallbackFaultMode
+{
+    /// <summary>Deliver normally.</summary>
+    None,
+
+    /// <summary>Do not deliver at all (recorded as dropped).</summary>
+    Drop,
+
+    /// <summary>Deliver twice.</summary>
+    Duplicate,
+
+    /// <summary>Deliver after a delay.</summary>
+    Delay,
+
+    /// <summary>Hold a batch of events and deliver it in reverse order.</summary>
+    Reorder,
+}
+
+/// <summary>The emulator's fault-injection switches. Thread-safe; every switch can also be set over <c>/_emulator</c>.</summary>
+public sealed class FaultSwitches
+{
+    private readonly object _sync = new();
+    private readonly Random _random = new(20261125);
+    private int _failPartCount;
+    private double _failPartFraction;
+    private int _throttleVodCount;
+    private int _callbackFaultCount;
+
+    public int PartFailureStatus { get; private set; } = 503;
+
+    public PartFailureMode PartFailureMode { get; private set; } = PartFailureMode.Status;
+
+    public TimeSpan OssLatency { get; set; }
+
+    public TimeSpan VodLatency { get; set; }
+
+    public CallbackFaultMode CallbackFault { get; private set; }
+
+    public TimeSpan CallbackDelay { get; private set; }
+
+    /// <summary>Fail the next <paramref name="count"/> UploadPart calls, and/or a <paramref name="fraction"/> of all later ones.</summary>
+    public void FailUploadParts(int count, double fraction, int status, PartFailureMode mode)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (fraction is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "A fraction is between 0 and 1.");
+        }
+
+        if (status is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "An error status is 400–599.");
+        }
+
+        lock (_sync)
+        {
+            _failPartCount = count;
+            _failPartFraction = fraction;
+            PartFailureStatus = status;
+            PartFailureMode = mode;
+        }
+    }
+
+    /// <summary>Whether this UploadPart call must fail.</summary>
+    public bool TakePartFailure()
+    {
+        lock (_sync)
+        {
+            if (_failPartCount > 0)
+            {
+                _failPartCount--;
+                return true;
+            }
+
+            return _failPartFraction > 0 && _random.NextDouble() < _failPartFraction;
+        }
+    }
+
+    /// <summary>Answer the next <paramref name="count"/> VOD API calls with <c>Throttling</c>.</summary>
+    public void ThrottleVod(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_sync)
+        {
+            _throttleVodCount = count;
+        }
+    }
+
+    public bool TakeVodThrottle()
+    {
+        lock (_sync)
+        {
+            if (_throttleVodCount <= 0)
+            {
+                return false;
+            }
+
+            _throttleVodCount--;
+            return true;
+        }
+    }
+
+    /// <summary>Apply <paramref name="mode"/> to the next <paramref name="count"/> callback events.</summary>
+    public void SetCallbackFault(CallbackFaultMode mode, int count, TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_sync)
+        {
+            CallbackFault = count == 0 ? CallbackFaultMode.None : mode;
+            _callbackFaultCount = count;
+            CallbackDelay = delay;
+        }
+    }
+
+    /// <summary>The fault to apply to the next callback event (and consume it).</summary>
+    public CallbackFaultMode TakeCallbackFault()
+    {
+        lock (_sync)
+        {
+            if (_callbackFaultCount <= 0 || CallbackFault == CallbackFaultMode.None)
+            {
+                return CallbackFaultMode.None;
+            }
+
+            var mode = CallbackFault;
+            if (--_callbackFaultCount == 0 && mode != CallbackFaultMode.Reorder)
+            {
+                CallbackFault = CallbackFaultMode.None;
+            }
+
+            return mode;
+        }
+    }
+
+    /// <summary>How many more events the reorder batch waits for.</summary>
+    public int ReorderRemaining
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return CallbackFault == CallbackFaultMode.Reorder ? _callbackFaultCount : 0;
+            }
+        }
+    }
+
+    public void EndReorder()
+    {
+        lock (_sync)
+        {
+            if (CallbackFault == CallbackFaultMode.Reorder)
+            {
+                CallbackFault = CallbackFaultMode.None;
+            }
+        }
+    }
+
+    /// <summary>Turns every switch off.</summary>
+    public void Reset()
+    {
+        lock (_sync)
+        {
+            _failPartCount = 0;
+            _failPartFraction = 0;
+            _throttleVodCount = 0;
+            _callbackFaultCount = 0;
+            CallbackFault = CallbackFaultMode.None;
+            OssLatency = TimeSpan.Zero;
+            VodLatency = TimeSpan.Zero;
+        }
+    }
+}
