@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Vod.Alibaba.Tests.Infrastructure;
+using Vod.Testing;
 
 namespace Vod.Alibaba.Tests.Interop;
 

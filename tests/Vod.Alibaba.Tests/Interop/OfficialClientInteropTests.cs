@@ -6,7 +6,7 @@ using Vod.Alibaba.Hashing;
 using Vod.Alibaba.Oss;
 using Vod.Alibaba.Rpc;
 using Vod.Alibaba.Sts;
-using Vod.Alibaba.Tests.Infrastructure;
+using Vod.Testing;
 using Vod.Alibaba.VodApi;
 using Vod.Alibaba.VodApi.Operations;
 using Xunit.Abstractions;

@@ -4,7 +4,7 @@ using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Errors;
 using Vod.Alibaba.Hashing;
 using Vod.Alibaba.Oss;
-using Vod.Alibaba.Tests.Infrastructure;
+using Vod.Testing;
 
 namespace Vod.Alibaba.Tests.Wire;
 

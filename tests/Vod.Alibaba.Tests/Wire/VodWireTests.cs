@@ -3,7 +3,7 @@ using System.Text.Json;
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Errors;
 using Vod.Alibaba.Sts;
-using Vod.Alibaba.Tests.Infrastructure;
+using Vod.Testing;
 using Vod.Alibaba.VodApi;
 using Vod.Alibaba.VodApi.Operations;
 

@@ -48,7 +48,7 @@ public sealed class StoredObject
     public required string Key { get; init; }
 
     [JsonIgnore]
-    public required string FilePath { get; init; }
+    public string FilePath { get; init; } = string.Empty;
 
     public long Size { get; init; }
 
@@ -90,14 +90,14 @@ public sealed class StoredPart
     public int PartNumber { get; init; }
 
     [JsonIgnore]
-    public required string FilePath { get; init; }
+    public string FilePath { get; init; } = string.Empty;
 
     public long Size { get; init; }
 
     public required string ETag { get; init; }
 
     [JsonIgnore]
-    public required byte[] Md5 { get; init; }
+    public byte[] Md5 { get; init; } = [];
 
     public ulong Crc64 { get; init; }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
-namespace Vod.Alibaba.Tests.Infrastructure;
+namespace Vod.Testing;
 
 /// <summary>A request as it arrived on the wire.</summary>
 public sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, byte[] Body)

@@ -1,4 +1,4 @@
-namespace Vod.Alibaba.Tests.Infrastructure;
+namespace Vod.Testing;
 
 /// <summary>Locates the repository's test tooling from the test binaries.</summary>
 public static class RepositoryPaths

@@ -1,4 +1,4 @@
-namespace Vod.Alibaba.Tests.Infrastructure;
+namespace Vod.Testing;
 
 /// <summary>A clock frozen at one instant (what the official clients were frozen at).</summary>
 public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
