@@ -84,6 +84,10 @@ public sealed class VodClient
         return _caller.BuildRequest(request.Action, request.ToParameters());
     }
 
+    /// <summary>Signs arbitrary parameters for <paramref name="action"/>, skipping validation (tests of the server side).</summary>
+    internal HttpRequestMessage BuildUncheckedHttpRequest(string action, IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _caller.BuildRequest(action, parameters);
+
     private Task<T> SendAsync<T>(VodRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
