@@ -207,6 +207,28 @@ public sealed class OwnClientFlowTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("JSON")]
+    [InlineData("json")]
+    public async Task Post_with_every_parameter_in_the_query_is_accepted_as_the_generated_sdks_send_it(string format)
+    {
+        // The generated .NET/Darabonba SDK: POST, all parameters (Signature included) in the query, empty body.
+        var parameters = new Dictionary<string, string>
+        {
+            ["Action"] = "GetURLUploadInfos", ["Format"] = format, ["Version"] = "2017-03-21", ["AccessKeyId"] = _emulator.Account.AccessKeyId,
+            ["SignatureMethod"] = "HMAC-SHA1", ["SignatureVersion"] = "1.0", ["SignatureNonce"] = Guid.NewGuid().ToString(),
+            ["Timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), ["JobIds"] = "a,b",
+        };
+        parameters["Signature"] = Vod.Alibaba.Signing.RpcSignatureV2.Sign("POST", parameters, _emulator.Account.AccessKeySecret);
+        var query = string.Join('&', parameters.Select(p => Vod.Alibaba.Signing.AcsPercentEncoding.Encode(p.Key) + "=" + Vod.Alibaba.Signing.AcsPercentEncoding.Encode(p.Value)));
+
+        var response = await _emulator.Http.PostAsync(new Uri(_emulator.Endpoint, "/?" + query), new ByteArrayContent([]));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(["a", "b"], json.RootElement.GetProperty("NonExists").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
     [InlineData(RpcSignatureVersion.V2, "GET")]
     [InlineData(RpcSignatureVersion.V2, "POST")]
     [InlineData(RpcSignatureVersion.V3, "POST")]
