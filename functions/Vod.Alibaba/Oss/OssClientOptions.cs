@@ -14,6 +14,12 @@ public enum OssAddressingStyle
     /// <c>bucket.endpoint</c>, as ali-oss does for IP endpoints.
     /// </summary>
     BucketInHostHeader,
+
+    /// <summary>
+    /// <see cref="VirtualHosted"/> for a named endpoint, <see cref="BucketInHostHeader"/> for an IP or localhost one
+    /// (a local emulator), as ali-oss decides.
+    /// </summary>
+    Automatic,
 }
 
 /// <summary>OSS request signature version.</summary>

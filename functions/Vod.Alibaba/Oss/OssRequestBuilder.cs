@@ -141,9 +141,12 @@ internal static class OssRequestBuilder
         var endpoint = spec.Endpoint;
         var authority = endpoint.Authority;
         var path = "/";
+        var addressing = options.Addressing == OssAddressingStyle.Automatic
+            ? (IsIpOrLocalhost(endpoint.Host) ? OssAddressingStyle.BucketInHostHeader : OssAddressingStyle.VirtualHosted)
+            : options.Addressing;
         if (!string.IsNullOrEmpty(spec.Bucket))
         {
-            switch (options.Addressing)
+            switch (addressing)
             {
                 case OssAddressingStyle.VirtualHosted:
                     authority = spec.Bucket + "." + authority;

@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Vod.Upload.Checkpoints;
+
+/// <summary>Checkpoints as JSON blobs in one container; every write is conditional on the blob's ETag.</summary>
+public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckpointStore
+{
+    private const string Suffix = ".json";
+    private int _created;
+
+    /// <inheritdoc/>
+    public async Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await container.GetBlobClient(key + Suffix).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return new StoredCheckpoint(key, CheckpointJson.Deserialize(download.Value.Content.ToMemory().Span), download.Value.Details.ETag.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        var conditions = ifMatch is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = new ETag(ifMatch) };
+        try
+        {
+            var response = await container.GetBlobClient(key + Suffix).UploadAsync(
+                BinaryData.FromBytes(CheckpointJson.Serialize(checkpoint)),
+                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                cancellationToken).ConfigureAwait(false);
+            return response.Value.ETag.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new CheckpointConflictException(key);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.GetBlobClient(key + Suffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The container is not there either: nothing to delete.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
+
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!item.Name.EndsWith(Suffix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            StoredCheckpoint? stored;
+            try
+            {
+                stored = await LoadAsync(item.Name[..^Suffix.Length], cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            if (stored is not null)
+            {
+                yield return stored;
+            }
+        }
+    }
+
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _created) == 0)
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _created, 1);
+        }
+    }
+}

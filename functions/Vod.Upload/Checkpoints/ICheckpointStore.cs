@@ -1,0 +1,30 @@
+namespace Vod.Upload.Checkpoints;
+
+/// <summary>A stored checkpoint with the version tag its next write must match.</summary>
+public sealed record StoredCheckpoint(string Key, UploadCheckpoint Checkpoint, string ETag);
+
+/// <summary>Raised when a checkpoint changed since it was read (another writer got there first).</summary>
+public sealed class CheckpointConflictException(string key) : Exception($"The checkpoint '{key}' changed since it was read.")
+{
+    /// <summary>The checkpoint's key.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>Where checkpoints live. Writes are conditional, so concurrent writers never lose each other's parts.</summary>
+public interface ICheckpointStore
+{
+    /// <summary>The checkpoint, or null.</summary>
+    Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the checkpoint if it is still at <paramref name="ifMatch"/> (null: only if none exists) and returns the new
+    /// tag; throws <see cref="CheckpointConflictException"/> otherwise.
+    /// </summary>
+    Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the checkpoint (no error when there is none).</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every checkpoint.</summary>
+    IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken);
+}

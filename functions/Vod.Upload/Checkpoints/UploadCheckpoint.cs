@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using Vod.Upload.Sources;
+
+namespace Vod.Upload.Checkpoints;
+
+/// <summary>
+/// Everything needed to resume an upload after a crash — and no secret: credentials are fetched again
+/// (RefreshUploadVideo) from the media id.
+/// </summary>
+public sealed class UploadCheckpoint
+{
+    /// <summary>Schema version.</summary>
+    public int Version { get; set; } = 1;
+
+    /// <summary>The source this checkpoint belongs to (its ETag or size/mtime pins the version).</summary>
+    public required SourceReference Source { get; set; }
+
+    /// <summary>The identity of the source version being uploaded.</summary>
+    public required SourceIdentity Identity { get; set; }
+
+    /// <summary>Video or image.</summary>
+    public MediaKind Kind { get; set; }
+
+    /// <summary>VideoId or ImageId, once VOD issued one: from then on the engine refreshes, never creates again.</summary>
+    public string? MediaId { get; set; }
+
+    /// <summary>Title the media was created with.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>OSS endpoint of the upload address.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>OSS bucket of the upload address.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>OSS object key of the upload address.</summary>
+    public string? ObjectKey { get; set; }
+
+    /// <summary>Image URL (images only).</summary>
+    public string? ImageUrl { get; set; }
+
+    /// <summary>File URL (images only).</summary>
+    public string? FileUrl { get; set; }
+
+    /// <summary>The OSS multipart upload id.</summary>
+    public string? UploadId { get; set; }
+
+    /// <summary>Part size of the plan.</summary>
+    public long PartSize { get; set; }
+
+    /// <summary>Number of parts in the plan.</summary>
+    public int PartCount { get; set; }
+
+    /// <summary>Parts stored and verified, by number.</summary>
+    public List<CheckpointPart> Parts { get; set; } = [];
+
+    /// <summary>Whether the object is complete and verified.</summary>
+    public bool Completed { get; set; }
+
+    /// <summary>CRC-64 of the complete object.</summary>
+    public ulong? Crc64 { get; set; }
+
+    /// <summary>ETag of the complete object.</summary>
+    public string? ObjectETag { get; set; }
+
+    /// <summary>Created (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Last written (UTC).</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Bytes in recorded parts.</summary>
+    public long BytesDone => Parts.Sum(p => p.Size);
+
+    /// <summary>
+    /// The checkpoint key of a source version: a readable prefix and a hash of kind, location and version, so the same
+    /// file name in two places, or two versions of one blob, never share a checkpoint.
+    /// </summary>
+    public static string KeyFor(SourceIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{identity.Kind}|{identity.Location}|{identity.Version}")))[..32];
+        var name = identity.Location.Split('/', '\\')[^1];
+        var readable = new string(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '-').ToArray()).Trim('-', '.');
+        if (readable.Length > 60)
+        {
+            readable = readable[..60];
+        }
+
+        return (readable.Length == 0 ? "upload" : readable) + "-" + hash;
+    }
+}
+
+/// <summary>A stored, verified part.</summary>
+/// <param name="Number">Part number.</param>
+/// <param name="ETag">The ETag OSS returned, quotes included.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Crc64">CRC-64 of the part's bytes as read from the source (and confirmed by OSS).</param>
+public sealed record CheckpointPart(int Number, string ETag, long Size, ulong Crc64);

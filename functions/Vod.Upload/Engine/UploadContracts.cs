@@ -1,0 +1,63 @@
+using Vod.Upload.Sources;
+
+namespace Vod.Upload.Engine;
+
+/// <summary>VOD fields of the media to create. Null fields are left to VOD's defaults.</summary>
+public sealed record MediaMetadata
+{
+    /// <summary>Title; the file name without extension when null.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Category id.</summary>
+    public long? CateId { get; init; }
+
+    /// <summary>Tags (≤ 16).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Transcoding template group.</summary>
+    public string? TemplateGroupId { get; init; }
+
+    /// <summary>Workflow.</summary>
+    public string? WorkflowId { get; init; }
+
+    /// <summary>Storage bucket host.</summary>
+    public string? StorageLocation { get; init; }
+
+    /// <summary>UserData JSON (callback URL, Extend).</summary>
+    public string? UserData { get; init; }
+
+    /// <summary>Application id.</summary>
+    public string? AppId { get; init; }
+
+    /// <summary>Image type for images: <c>default</c>, <c>cover</c> or <c>watermark</c>. Default <c>default</c>.</summary>
+    public string? ImageType { get; init; }
+}
+
+/// <summary>What to upload, how, and as what.</summary>
+public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadata, UploadOptions Options);
+
+/// <summary>The result of planning: small and serializable, the input of every later step.</summary>
+/// <param name="CheckpointKey">Where the checkpoint lives.</param>
+/// <param name="Source">The source, pinned to the version planned (blob ETag, or file size and time).</param>
+/// <param name="Identity">The source version.</param>
+/// <param name="Kind">Video or image.</param>
+/// <param name="Parts">The part plan (the checkpoint's, when resuming).</param>
+public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts);
+
+/// <summary>The upload after CreateOrRefresh: the media id and address. No credential.</summary>
+public sealed record UploadSession(UploadPlan Plan, string MediaId, string Endpoint, string Bucket, string ObjectKey, bool Resumed);
+
+/// <summary>The multipart upload after InitiateOrResume.</summary>
+/// <param name="UploadId">The OSS upload id (null for a single PutObject).</param>
+/// <param name="PartsDone">Parts already stored.</param>
+/// <param name="BytesDone">Bytes already stored.</param>
+public sealed record MultipartState(string? UploadId, int PartsDone, long BytesDone);
+
+/// <summary>What one batch of parts did.</summary>
+public sealed record PartBatchResult(int PartsUploaded, int PartsSkipped, long BytesUploaded, int Retries, int TokenRefreshes, string MediaId);
+
+/// <summary>A finished, verified upload.</summary>
+public sealed record UploadResult(string MediaId, MediaKind Kind, long Size, ulong Crc64, string ETag, string ObjectKey, string? ImageUrl, string? FileUrl);

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vod.Upload;
+
+/// <summary>The engine's log catalogue: one method per event, stable event ids, no secret in any argument.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Upload of {Source} started as {Kind} {MediaId}: {TotalBytes} bytes in {PartCount} parts (resumed: {Resumed})")]
+    public static partial void UploadStarted(ILogger logger, string source, MediaKind kind, string mediaId, long totalBytes, int partCount, bool resumed);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Media {MediaId} created for {Source}")]
+    public static partial void MediaCreated(ILogger logger, string mediaId, string source);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Part {PartNumber} of {MediaId} failed with {ErrorCode}; attempt {Attempt} follows")]
+    public static partial void PartRetried(ILogger logger, int partNumber, string mediaId, string errorCode, int attempt);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Upload credentials of {MediaId} refreshed (after expiry: {AfterExpiry})")]
+    public static partial void CredentialsRefreshed(ILogger logger, string mediaId, bool afterExpiry);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Upload of {MediaId} completed: {TotalBytes} bytes, CRC-64 {Crc64} verified")]
+    public static partial void UploadCompleted(ILogger logger, string mediaId, long totalBytes, ulong crc64);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Upload of {Source} failed: {ErrorCode} {Reason}")]
+    public static partial void UploadFailed(ILogger logger, string source, string errorCode, string reason);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Resumed {MediaId} upload {UploadId}: kept {Kept} parts, dropped {Dropped}, adopted {Adopted} found on the server")]
+    public static partial void Reconciled(ILogger logger, string mediaId, string uploadId, int kept, int dropped, int adopted);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Checkpoint {CheckpointKey} discarded: {Reason}")]
+    public static partial void CheckpointDiscarded(ILogger logger, string checkpointKey, string reason);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Multipart upload {UploadId} started for {MediaId}")]
+    public static partial void MultipartInitiated(ILogger logger, string uploadId, string mediaId);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Upload of {MediaId} cancelled; multipart upload aborted: {Aborted}")]
+    public static partial void UploadCancelled(ILogger logger, string mediaId, bool aborted);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Part {PartNumber} of {MediaId} stored ({Bytes} bytes)")]
+    public static partial void PartStored(ILogger logger, int partNumber, string mediaId, long bytes);
+}

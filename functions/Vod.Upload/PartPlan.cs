@@ -1,0 +1,60 @@
+namespace Vod.Upload;
+
+/// <summary>How a source is cut into parts.</summary>
+/// <param name="TotalSize">Bytes in the source.</param>
+/// <param name="PartSize">Bytes per part (the last may be shorter).</param>
+/// <param name="PartCount">Number of parts, 1–10,000.</param>
+/// <param name="SinglePut">Whether the whole source goes in one PutObject (it fits in one part, or it is an image).</param>
+public sealed record PartPlan(long TotalSize, long PartSize, int PartCount, bool SinglePut)
+{
+    /// <summary>Most parts a multipart upload may have.</summary>
+    public const int MaxParts = 10_000;
+
+    /// <summary>Largest object a single PutObject may write: 5 GiB.</summary>
+    public const long MaxSinglePutSize = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Where part <paramref name="partNumber"/> (1-based) starts, and its length.</summary>
+    public (long Offset, long Length) Range(int partNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partNumber, PartCount);
+        var offset = (partNumber - 1) * PartSize;
+        return (offset, Math.Min(PartSize, TotalSize - offset));
+    }
+
+    /// <summary>
+    /// Plans <paramref name="totalSize"/> bytes: the requested part size (8 MiB when null), raised to
+    /// <c>ceil(size / 10,000)</c> when needed, at most 5 GiB; a source that fits in one part is one PutObject.
+    /// </summary>
+    /// <exception cref="UploadException">The source is empty, or too large for 10,000 parts of 5 GiB.</exception>
+    public static PartPlan For(long totalSize, long? requestedPartSize, MediaKind kind = MediaKind.Video)
+    {
+        if (totalSize <= 0)
+        {
+            throw new UploadException(UploadErrorCodes.EmptySource, "The source is empty; VOD cannot take a zero-byte file.", UploadErrorKind.Fatal);
+        }
+
+        var partSize = requestedPartSize ?? UploadOptions.DefaultPartSize;
+        if (partSize < UploadOptions.MinPartSize || partSize > UploadOptions.MaxPartSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requestedPartSize), partSize, "PartSize must be 100 KiB–5 GiB.");
+        }
+
+        if (kind == MediaKind.Image)
+        {
+            return totalSize <= MaxSinglePutSize
+                ? new PartPlan(totalSize, totalSize, 1, SinglePut: true)
+                : throw new UploadException(UploadErrorCodes.SourceTooLarge, "An image must be at most 5 GiB.", UploadErrorKind.Fatal);
+        }
+
+        var smallestAllowed = (totalSize + MaxParts - 1) / MaxParts;
+        partSize = Math.Max(partSize, smallestAllowed);
+        if (partSize > UploadOptions.MaxPartSize)
+        {
+            throw new UploadException(UploadErrorCodes.SourceTooLarge, $"{totalSize} bytes need parts larger than 5 GiB; OSS's limit is 10,000 parts of 5 GiB.", UploadErrorKind.Fatal);
+        }
+
+        var count = (int)((totalSize + partSize - 1) / partSize);
+        return new PartPlan(totalSize, partSize, count, SinglePut: count == 1);
+    }
+}

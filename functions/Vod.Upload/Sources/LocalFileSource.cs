@@ -1,0 +1,67 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace Vod.Upload.Sources;
+
+/// <summary>A local file read with positional reads; a change of size or modification time fails the read.</summary>
+public sealed class LocalFileSource : IUploadSource
+{
+    private readonly SafeFileHandle _handle;
+    private readonly string _path;
+
+    private LocalFileSource(string path, SafeFileHandle handle, SourceIdentity identity)
+    {
+        _path = path;
+        _handle = handle;
+        Identity = identity;
+    }
+
+    /// <inheritdoc/>
+    public SourceIdentity Identity { get; }
+
+    /// <summary>Opens the file for shared reading.</summary>
+    public static LocalFileSource Open(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new UploadException(UploadErrorCodes.SourceNotFound, $"The file '{path}' does not exist.", UploadErrorKind.Fatal);
+        }
+
+        var handle = File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+        return new LocalFileSource(info.FullName, handle, new SourceIdentity(SourceKind.LocalFile, info.FullName, VersionOf(info), info.Length));
+    }
+
+    /// <summary>The version string of a file: its size and modification time.</summary>
+    public static string VersionOf(FileInfo info) =>
+        info.Length.ToString(CultureInfo.InvariantCulture) + "@" + info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    public async Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(_path);
+        if (!info.Exists || VersionOf(info) != Identity.Version)
+        {
+            throw new UploadException(UploadErrorCodes.SourceChanged, $"The file '{_path}' changed during the upload.", UploadErrorKind.Fatal);
+        }
+
+        while (!destination.IsEmpty)
+        {
+            var read = await RandomAccess.ReadAsync(_handle, destination, offset, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new UploadException(UploadErrorCodes.SourceChanged, $"The file '{_path}' is shorter than when the upload started.", UploadErrorKind.Fatal);
+            }
+
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _handle.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

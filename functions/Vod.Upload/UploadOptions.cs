@@ -1,0 +1,75 @@
+namespace Vod.Upload;
+
+/// <summary>
+/// How an upload runs. Mirrors the VOD JavaScript SDK's options with server-side defaults; <see cref="Validate"/>
+/// explains what is wrong with a value.
+/// </summary>
+public sealed class UploadOptions
+{
+    /// <summary>Default part size on the server: 8 MiB (the JS SDK's 1 MiB suits browsers, not servers).</summary>
+    public const long DefaultPartSize = 8L * 1024 * 1024;
+
+    /// <summary>Smallest part OSS accepts (except the last): 100 KiB.</summary>
+    public const long MinPartSize = 100L * 1024;
+
+    /// <summary>Largest part OSS accepts: 5 GiB.</summary>
+    public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Part size in bytes; null means 8 MiB. Raised automatically so no file needs more than 10,000 parts. Must be
+    /// 100 KiB–5 GiB.
+    /// </summary>
+    public long? PartSize { get; set; }
+
+    /// <summary>Parts uploaded at the same time. Default 5; 1–64.</summary>
+    public int Parallel { get; set; } = 5;
+
+    /// <summary>Retries of a part after a retryable failure. Default 3; 0–20.</summary>
+    public int RetryCount { get; set; } = 3;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter. Default 2 s; 0–5 min.</summary>
+    public TimeSpan RetryDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>VOD API region. Default <c>cn-shanghai</c>.</summary>
+    public string Region { get; set; } = "cn-shanghai";
+
+    /// <summary>
+    /// Refresh upload credentials this long before they expire, so no part starts with a credential about to lapse.
+    /// Default 5 minutes; 0–40 minutes (credentials live 50).
+    /// </summary>
+    public TimeSpan CredentialRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad setting and its value.</summary>
+    public void Validate()
+    {
+        if (PartSize is { } size && (size < MinPartSize || size > MaxPartSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PartSize), size, $"PartSize must be {MinPartSize} bytes (100 KiB) to {MaxPartSize} bytes (5 GiB).");
+        }
+
+        if (Parallel is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Parallel), Parallel, "Parallel must be 1–64.");
+        }
+
+        if (RetryCount is < 0 or > 20)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryCount), RetryCount, "RetryCount must be 0–20.");
+        }
+
+        if (RetryDuration < TimeSpan.Zero || RetryDuration > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryDuration), RetryDuration, "RetryDuration must be 0–5 minutes.");
+        }
+
+        if (CredentialRefreshMargin < TimeSpan.Zero || CredentialRefreshMargin > TimeSpan.FromMinutes(40))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CredentialRefreshMargin), CredentialRefreshMargin, "CredentialRefreshMargin must be 0–40 minutes.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Region))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Region), Region, "Region must name a region such as cn-shanghai.");
+        }
+    }
+}
