@@ -12,6 +12,9 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
     private const string Suffix = ".json";
     private int _created;
 
+    /// <summary>The container checkpoints live in.</summary>
+    public string ContainerName => container.Name;
+
     /// <inheritdoc/>
     public async Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken)
     {

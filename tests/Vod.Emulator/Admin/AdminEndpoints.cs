@@ -35,7 +35,7 @@ public static class AdminEndpoints
                 case ("POST", "faults/upload-part"):
                 {
                     var body = await Read<PartFaultRequest>(http);
-                    host.Faults.FailUploadParts(body.Count, body.Fraction, body.Status ?? 503, body.Mode ?? PartFailureMode.Status);
+                    host.Faults.FailUploadParts(body.Count, body.Fraction, body.Status ?? 503, body.Mode ?? PartFailureMode.Status, body.Code);
                     break;
                 }
 
@@ -144,6 +144,8 @@ public static class AdminEndpoints
         public int? Status { get; set; }
 
         public PartFailureMode? Mode { get; set; }
+
+        public string? Code { get; set; }
     }
 
     private sealed class LatencyRequest

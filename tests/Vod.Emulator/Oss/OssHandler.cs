@@ -147,13 +147,20 @@ public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAu
             return;
         }
 
+        lock (state.Sync)
+        {
+            // Every UploadPart request that names a live upload counts, whether it then succeeds or not.
+            var perPart = state.PartUploadsReceived.TryGetValue(uploadId, out var existing) ? existing : state.PartUploadsReceived[uploadId] = [];
+            perPart[partNumber.Value] = perPart.GetValueOrDefault(partNumber.Value) + 1;
+        }
+
         if (faults.TakePartFailure())
         {
             await InjectPartFailureAsync(request, uploadId);
             return;
         }
 
-        var body = await ReceiveAsync(request, ObjectCounterKey(request.Bucket!, request.Key!), uploadId, partNumber.Value);
+        var body = await ReceiveAsync(request, ObjectCounterKey(request.Bucket!, request.Key!), uploadId);
         if (body is null || !await CheckDigestAsync(request, body))
         {
             return;
@@ -209,7 +216,7 @@ public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAu
 
         await DrainAsync(request.Http, ObjectCounterKey(request.Bucket!, request.Key!), uploadId);
         var status = faults.PartFailureStatus;
-        await ErrorAsync(request, status, status == 503 ? "ServiceUnavailable" : "InternalError", "Injected failure: the emulator was told to fail this UploadPart.");
+        await ErrorAsync(request, status, faults.PartFailureCode ?? (status == 503 ? "ServiceUnavailable" : "InternalError"), "Injected failure: the emulator was told to fail this UploadPart.");
     }
 
     private async Task ListPartsAsync(OssRequestContext request)
@@ -531,17 +538,8 @@ public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAu
         return (from, to, true, false);
     }
 
-    private async Task<WrittenBody?> ReceiveAsync(OssRequestContext request, string objectCounter, string? uploadId, int? partNumber = null)
+    private async Task<WrittenBody?> ReceiveAsync(OssRequestContext request, string objectCounter, string? uploadId)
     {
-        if (uploadId is not null && partNumber is { } number)
-        {
-            lock (state.Sync)
-            {
-                var perPart = state.PartUploadsReceived.TryGetValue(uploadId, out var existing) ? existing : state.PartUploadsReceived[uploadId] = [];
-                perPart[number] = perPart.GetValueOrDefault(number) + 1;
-            }
-        }
-
         try
         {
             return await storage.ReceiveAsync(request.Http.Request.Body, read => Count(objectCounter, uploadId, read), request.Http.RequestAborted);

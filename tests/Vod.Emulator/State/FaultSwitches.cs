@@ -43,6 +43,9 @@ public sealed class FaultSwitches
 
     public PartFailureMode PartFailureMode { get; private set; } = PartFailureMode.Status;
 
+    /// <summary>The OSS error code injected failures carry; null picks one from the status.</summary>
+    public string? PartFailureCode { get; private set; }
+
     public TimeSpan OssLatency { get; set; }
 
     public TimeSpan VodLatency { get; set; }
@@ -52,7 +55,7 @@ public sealed class FaultSwitches
     public TimeSpan CallbackDelay { get; private set; }
 
     /// <summary>Fail the next <paramref name="count"/> UploadPart calls, and/or a <paramref name="fraction"/> of all later ones.</summary>
-    public void FailUploadParts(int count, double fraction, int status, PartFailureMode mode)
+    public void FailUploadParts(int count, double fraction, int status, PartFailureMode mode, string? code = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (fraction is < 0 or > 1)
@@ -71,6 +74,7 @@ public sealed class FaultSwitches
             _failPartFraction = fraction;
             PartFailureStatus = status;
             PartFailureMode = mode;
+            PartFailureCode = code;
         }
     }
 

@@ -1,0 +1,104 @@
+using Vod.Alibaba.VodApi;
+using Vod.Testing;
+using Vod.Upload.Checkpoints;
+using Vod.Upload.Credentials;
+using Vod.Upload.Sources;
+
+namespace Vod.Upload.Tests;
+
+public sealed class CheckpointAndCredentialTests
+{
+    private static UploadCheckpoint Sample() => new()
+    {
+        Source = SourceReference.FromBlob("in", "a.mp4", "\"0x1\""),
+        Identity = new SourceIdentity(SourceKind.AzureBlob, "in/a.mp4", "\"0x1\"", 100),
+        MediaId = "v1",
+        PartCount = 3,
+    };
+
+    [Fact]
+    public async Task Local_store_refuses_stale_writes_and_the_session_merges_concurrent_parts()
+    {
+        var store = new LocalCheckpointStore(Directory.CreateTempSubdirectory("cp-").FullName);
+        var first = CheckpointSession.New(store, "key", Sample(), TimeProvider.System);
+        await first.UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+        var second = (await CheckpointSession.LoadAsync(store, "key", TimeProvider.System, CancellationToken.None))!;
+
+        await first.UpdateAsync(c => c.Parts.Add(new CheckpointPart(1, "\"A\"", 10, 1)), CancellationToken.None);
+        await second.UpdateAsync(c => c.Parts.Add(new CheckpointPart(2, "\"B\"", 10, 2)), CancellationToken.None);
+
+        var stored = await store.LoadAsync("key", CancellationToken.None);
+        Assert.Equal([1, 2], stored!.Checkpoint.Parts.Select(p => p.Number).Order());
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => store.SaveAsync("key", Sample(), "stale-tag", CancellationToken.None));
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => store.SaveAsync("key", Sample(), null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Blob_store_refuses_stale_writes_and_lists_and_deletes()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var store = new BlobCheckpointStore(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "checkpoints"));
+
+        var tag = await store.SaveAsync("k1", Sample(), null, CancellationToken.None);
+        var newer = await store.SaveAsync("k1", Sample(), tag, CancellationToken.None);
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => store.SaveAsync("k1", Sample(), tag, CancellationToken.None));
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => store.SaveAsync("k1", Sample(), null, CancellationToken.None));
+        var listed = await store.ListAsync(CancellationToken.None).ToListAsync();
+        await store.DeleteAsync("k1", CancellationToken.None);
+
+        Assert.NotEqual(tag, newer);
+        Assert.Equal("k1", Assert.Single(listed).Key);
+        Assert.Null(await store.LoadAsync("k1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Parallel_expiries_cause_one_refresh_and_everyone_gets_the_new_credential()
+    {
+        var issued = 0;
+        var now = new MutableTime(DateTimeOffset.UtcNow);
+        UploadAuth Issue() => new("STS.k" + Interlocked.Increment(ref issued), "s", "t", "3000", now.GetUtcNow().AddSeconds(3000), "cn-shanghai");
+        var provider = new UploadCredentialProvider(Issue(), async token =>
+        {
+            await Task.Delay(50, token);
+            return Issue();
+        }, now, TimeSpan.FromMinutes(5));
+        var refreshedAfterExpiry = 0;
+        provider.Refreshed += afterExpiry => { if (afterExpiry) Interlocked.Increment(ref refreshedAfterExpiry); };
+        var expired = await provider.GetAsync(CancellationToken.None);
+
+        var renewed = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => provider.RenewAfterExpiryAsync(expired, CancellationToken.None)));
+
+        Assert.Equal(1, provider.Refreshes);
+        Assert.Equal(1, refreshedAfterExpiry);
+        Assert.All(renewed, c => Assert.Equal("STS.k2", c.AccessKeyId));
+    }
+
+    [Fact]
+    public async Task Credentials_are_refreshed_before_they_expire_but_not_on_every_call()
+    {
+        var now = new MutableTime(DateTimeOffset.UtcNow);
+        var issued = 0;
+        UploadAuth Issue() => new("STS.k" + Interlocked.Increment(ref issued), "s", "t", "3000", now.GetUtcNow().AddSeconds(3000), null);
+        var provider = new UploadCredentialProvider(Issue(), _ => Task.FromResult(Issue()), now, TimeSpan.FromMinutes(5));
+
+        await provider.GetAsync(CancellationToken.None);
+        now.Advance(TimeSpan.FromSeconds(2600));
+        await provider.GetAsync(CancellationToken.None);
+        var proactive = provider.Refreshes;
+        now.Advance(TimeSpan.FromSeconds(2700));
+        await provider.GetAsync(CancellationToken.None);
+
+        Assert.Equal(0, proactive);
+        Assert.Equal(1, provider.Refreshes);
+        Assert.Equal("STS.k2", (await provider.GetAsync(CancellationToken.None)).AccessKeyId);
+    }
+
+    private sealed class MutableTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public void Advance(TimeSpan by) => _now += by;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+    }
+}
