@@ -34,6 +34,9 @@ public sealed record MediaMetadata
 
     /// <summary>Image type for images: <c>default</c>, <c>cover</c> or <c>watermark</c>. Default <c>default</c>.</summary>
     public string? ImageType { get; init; }
+
+    /// <summary>Image extension for images; the file's own when null.</summary>
+    public string? ImageExt { get; init; }
 }
 
 /// <summary>What to upload, how, and as what.</summary>

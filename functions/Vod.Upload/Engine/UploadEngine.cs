@@ -541,7 +541,7 @@ public sealed class UploadEngine
             var created = await CallVodAsync(() => _vod.CreateUploadImageAsync(new CreateUploadImageRequest
             {
                 ImageType = metadata.ImageType ?? "default",
-                ImageExt = Alibaba.VodApi.VodMediaRules.ExtensionOf(plan.Source.FileName),
+                ImageExt = metadata.ImageExt ?? VodMediaRules.ExtensionOf(plan.Source.FileName),
                 Title = title,
                 Tags = metadata.Tags,
                 CateId = metadata.CateId,

@@ -1,0 +1,40 @@
+namespace Vod.Cli;
+
+/// <summary>What <c>vod --help</c> and <c>vod &lt;command&gt; --help</c> print.</summary>
+internal static class HelpText
+{
+    private const string Common = """
+          --part-size SIZE          part size, e.g. 8MiB (default 8 MiB; 100 KiB–5 GiB; raised to fit 10,000 parts)
+          --parallel N              parts in flight (default 5)
+          --retry-count N           retries per part (default 3)
+          --retry-duration SECONDS  first retry delay, growing exponentially with jitter (default 2)
+          --refresh-margin SECONDS  refresh credentials this long before expiry (default 300)
+          --region REGION           VOD region (default cn-shanghai, or ALIBABA_CLOUD_REGION)
+          --vod-endpoint URL        VOD API endpoint (or ALIBABA_CLOUD_VOD_ENDPOINT), e.g. the local emulator
+          --checkpoint-dir DIR      where resumable checkpoints live (default .vod_checkpoint)
+          --json                    one JSON object per event on stdout
+        Media fields:
+          --title TEXT --cate-id N --tags a,b --description TEXT --template-group-id ID --workflow-id ID
+          --storage-location HOST --user-data JSON --app-id ID
+        """;
+
+    public static string For(string command) => command switch
+    {
+        "upload" => "vod upload <file> [options]\n  Uploads a video or audio file to VOD and prints its VideoId. Run it again after an\n  interruption to resume.\n" + Common,
+        "image" => "vod image <file> [options]\n  Uploads an image and prints ImageId, ImageURL and FileURL.\n  --image-type default|cover|watermark (default default)  --image-ext png|jpg|jpeg|gif\n" + Common,
+        "checkpoints" => "vod checkpoints [--checkpoint-dir DIR] [--json]\n  Lists unfinished uploads and their progress.",
+        "cancel" => "vod cancel <file> [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money) and removes its checkpoint.",
+        _ => """
+            vod — upload media to Alibaba Cloud ApsaraVideo VOD, resumably.
+
+              vod upload <file>       upload a video or audio file; prints the VideoId
+              vod image <file>        upload an image; prints ImageId, ImageURL, FileURL
+              vod checkpoints         list unfinished uploads
+              vod cancel <file>       abort an unfinished upload and remove its checkpoint
+
+            Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, optional ALIBABA_CLOUD_SECURITY_TOKEN.
+            Exit codes: 0 success, 2 usage error, 3 upload failed (code printed), 130 interrupted (resumable).
+            Run 'vod <command> --help' for a command's options.
+            """,
+    };
+}

@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Vod.Alibaba.Credentials;
+using Vod.Alibaba.Oss;
+using Vod.Alibaba.VodApi;
+using Vod.Cli;
+using Vod.Upload;
+using Vod.Upload.Checkpoints;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
+
+const int Success = 0;
+const int Usage = 2;
+const int Failed = 3;
+const int Interrupted = 130;
+
+string[] mediaOptions = ["title", "cate-id", "tags", "description", "template-group-id", "workflow-id", "storage-location", "user-data", "app-id"];
+string[] engineOptions = ["part-size", "parallel", "retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint"];
+var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
+{
+    ["upload"] = new HashSet<string>([.. mediaOptions, .. engineOptions]),
+    ["image"] = new HashSet<string>([.. mediaOptions, .. engineOptions, "image-type", "image-ext"]),
+    ["checkpoints"] = new HashSet<string>(["checkpoint-dir"]),
+    ["cancel"] = new HashSet<string>(["checkpoint-dir", "vod-endpoint", "region"]),
+};
+
+CommandLine line;
+try
+{
+    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json"]));
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return Usage;
+}
+
+if (line.Help)
+{
+    Console.WriteLine(HelpText.For(line.Command));
+    return line.Command == "help" && args.Length > 0 && args[0] == "help" ? Success : Success;
+}
+
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    interrupt.Cancel();
+});
+
+var json = line.Flag("json");
+var mode = json ? OutputMode.Json : Console.IsOutputRedirected ? OutputMode.Lines : OutputMode.Terminal;
+var checkpointDir = line.Get("checkpoint-dir") ?? ".vod_checkpoint";
+try
+{
+    return line.Command switch
+    {
+        "upload" or "image" => await UploadAsync(line),
+        "checkpoints" => await ListCheckpointsAsync(),
+        "cancel" => await CancelAsync(line),
+        _ => throw new UsageException($"Unknown command '{line.Command}'."),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return Usage;
+}
+
+async Task<int> UploadAsync(CommandLine command)
+{
+    var file = SingleFile(command);
+    var kind = MediaKindOf(file);
+    if (command.Command == "upload" && kind == MediaKind.Image)
+    {
+        throw new UsageException($"'{file}' is an image: use 'vod image {file}'.");
+    }
+
+    if (command.Command == "image" && kind != MediaKind.Image)
+    {
+        throw new UsageException($"'{file}' is not an image (png, jpg, jpeg, gif): use 'vod upload {file}'.");
+    }
+
+    var options = new UploadOptions
+    {
+        PartSize = command.Size("part-size"),
+        Parallel = command.Int("parallel") ?? 5,
+        RetryCount = command.Int("retry-count") ?? 3,
+        RetryDuration = command.Seconds("retry-duration") ?? TimeSpan.FromSeconds(2),
+        Region = command.Get("region") ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION") ?? "cn-shanghai",
+        CredentialRefreshMargin = command.Seconds("refresh-margin") ?? TimeSpan.FromMinutes(5),
+    };
+    try
+    {
+        options.Validate();
+    }
+    catch (ArgumentOutOfRangeException ex)
+    {
+        throw new UsageException(ex.Message.Split(Environment.NewLine)[0]);
+    }
+
+    var metadata = new MediaMetadata
+    {
+        Title = command.Get("title"),
+        CateId = command.Long("cate-id"),
+        Tags = command.Get("tags")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Description = command.Get("description"),
+        TemplateGroupId = command.Get("template-group-id"),
+        WorkflowId = command.Get("workflow-id"),
+        StorageLocation = command.Get("storage-location"),
+        UserData = command.Get("user-data"),
+        AppId = command.Get("app-id"),
+        ImageType = command.Get("image-type"),
+        ImageExt = command.Get("image-ext"),
+    };
+    using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+    var engine = Engine(http, command, options.Region);
+    var reporter = new ProgressReporter(Console.Out, mode);
+    try
+    {
+        await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, options), reporter, interrupt.Token);
+        return Success;
+    }
+    catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+    {
+        Console.Out.WriteLine();
+        Console.Error.WriteLine($"Interrupted. The upload can resume: run the same command again (checkpoint in {Path.GetFullPath(checkpointDir)}).");
+        return Interrupted;
+    }
+    catch (UploadException ex)
+    {
+        if (mode != OutputMode.Terminal)
+        {
+            Console.Out.Flush();
+        }
+        else
+        {
+            Console.Out.WriteLine();
+        }
+
+        Console.Error.WriteLine($"Upload failed: {ex.Code}: {ex.Message}");
+        return Failed;
+    }
+}
+
+async Task<int> ListCheckpointsAsync()
+{
+    var store = new LocalCheckpointStore(checkpointDir);
+    var rows = new List<StoredCheckpoint>();
+    await foreach (var stored in store.ListAsync(interrupt.Token))
+    {
+        rows.Add(stored);
+    }
+
+    if (json)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
+        {
+            key = r.Key,
+            file = r.Checkpoint.Identity.Location,
+            kind = r.Checkpoint.Kind.ToString(),
+            mediaId = r.Checkpoint.MediaId,
+            partsDone = r.Checkpoint.Parts.Count,
+            parts = r.Checkpoint.PartCount,
+            bytesDone = r.Checkpoint.BytesDone,
+            totalBytes = r.Checkpoint.Identity.Size,
+            percent = Percent(r.Checkpoint),
+            updatedAt = r.Checkpoint.UpdatedAt,
+        }), new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        return Success;
+    }
+
+    if (rows.Count == 0)
+    {
+        Console.WriteLine($"No unfinished uploads in {Path.GetFullPath(checkpointDir)}.");
+        return Success;
+    }
+
+    foreach (var row in rows)
+    {
+        var c = row.Checkpoint;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Identity.Location}\n  {c.Kind.ToString().ToLowerInvariant()} {c.MediaId ?? "(not created)"}  {Percent(c):0.0}%  {c.Parts.Count}/{c.PartCount} parts  {c.BytesDone}/{c.Identity.Size} bytes  updated {c.UpdatedAt:u}"));
+    }
+
+    return Success;
+}
+
+async Task<int> CancelAsync(CommandLine command)
+{
+    var file = Path.GetFullPath(command.Positionals.Count == 1 ? command.Positionals[0] : throw new UsageException("Usage: vod cancel <file>"));
+    var store = new LocalCheckpointStore(checkpointDir);
+    var keys = new List<string>();
+    await foreach (var stored in store.ListAsync(interrupt.Token))
+    {
+        if (stored.Checkpoint.Identity.Location == file)
+        {
+            keys.Add(stored.Key);
+        }
+    }
+
+    if (keys.Count == 0)
+    {
+        Console.Error.WriteLine($"No unfinished upload of '{file}' in {Path.GetFullPath(checkpointDir)}.");
+        return Failed;
+    }
+
+    using var http = new HttpClient();
+    var engine = Engine(http, command, command.Get("region") ?? "cn-shanghai");
+    try
+    {
+        foreach (var key in keys)
+        {
+            await engine.AbortAsync(key, interrupt.Token);
+        }
+    }
+    catch (UploadException ex)
+    {
+        Console.Error.WriteLine($"Cancel failed: {ex.Code}: {ex.Message}");
+        return Failed;
+    }
+
+    Console.WriteLine($"Cancelled the upload of '{file}': its multipart upload is aborted and its checkpoint removed.");
+    return Success;
+}
+
+UploadEngine Engine(HttpClient http, CommandLine command, string region)
+{
+    var id = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
+    var secret = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+    if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
+    {
+        throw new UsageException("Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials).");
+    }
+
+    var endpointText = command.Get("vod-endpoint") ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_VOD_ENDPOINT");
+    Uri? endpoint = null;
+    if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+    {
+        throw new UsageException($"--vod-endpoint must be an http(s) URL, not '{endpointText}'.");
+    }
+
+    var credential = new AlibabaCredential(id, secret, Environment.GetEnvironmentVariable("ALIBABA_CLOUD_SECURITY_TOKEN"));
+    var vod = new VodClient(http, credential, new VodClientOptions { Region = region, Endpoint = endpoint });
+    var oss = new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic });
+    return new UploadEngine(vod, oss, new LocalCheckpointStore(checkpointDir), new UploadSourceResolver());
+}
+
+static string SingleFile(CommandLine command)
+{
+    if (command.Positionals.Count != 1)
+    {
+        throw new UsageException($"Usage: vod {command.Command} <file> [options]. Run 'vod {command.Command} --help'.");
+    }
+
+    var file = Path.GetFullPath(command.Positionals[0]);
+    return File.Exists(file) ? file : throw new UsageException($"'{command.Positionals[0]}' does not exist.");
+}
+
+static MediaKind MediaKindOf(string file)
+{
+    try
+    {
+        return MediaKinds.FromFileName(file);
+    }
+    catch (UploadException ex)
+    {
+        throw new UsageException(ex.Message);
+    }
+}
+
+static double Percent(UploadCheckpoint checkpoint) =>
+    checkpoint.Identity.Size == 0 ? 0 : 100.0 * checkpoint.BytesDone / checkpoint.Identity.Size;

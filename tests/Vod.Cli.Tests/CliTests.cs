@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Vod.Emulator;
+
+namespace Vod.Cli.Tests;
+
+/// <summary>The <c>vod</c> program against the emulator: uploads, interruptions, resumes, listing, cancelling, exit codes.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private EmulatorHost _emulator = null!;
+    private string _work = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0", TranscodeDelay = TimeSpan.FromMilliseconds(100) });
+        _work = Directory.CreateTempSubdirectory("vod-cli-").FullName;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private Dictionary<string, string?> Environment() => new()
+    {
+        ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = _emulator.Options.AccessKeyId,
+        ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = _emulator.Options.AccessKeySecret,
+        ["ALIBABA_CLOUD_VOD_ENDPOINT"] = _emulator.BaseUri.GetLeftPart(UriPartial.Authority),
+    };
+
+    private string File(string name, int size, int seed = 1)
+    {
+        var data = new byte[size];
+        new Random(seed).NextBytes(data);
+        var path = Path.Combine(_work, name);
+        System.IO.File.WriteAllBytes(path, data);
+        return path;
+    }
+
+    private async Task<JsonElement> WaitForCheckpointAsync(int parts)
+    {
+        var folder = Path.Combine(_work, ".vod_checkpoint");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : [])
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(file));
+                    if (document.RootElement.GetProperty("parts").GetArrayLength() >= parts)
+                    {
+                        return document.RootElement.Clone();
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or JsonException)
+                {
+                    // Being replaced right now.
+                }
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"no checkpoint with {parts} parts");
+    }
+
+    [Fact]
+    public async Task Killed_mid_upload_it_resumes_with_one_video_and_resends_no_recorded_part()
+    {
+        // Arrange
+        var file = File("movie.mp4", 12 * 1024 * 1024);
+        _emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(150);
+        using var first = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "512KiB", "--parallel", "2", "--title", "Killed");
+
+        // Act: kill -9 once a few parts are recorded, then run the same command again.
+        var checkpoint = await WaitForCheckpointAsync(5);
+        first.Process.Kill(entireProcessTree: true);
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        var recordedAtKill = JsonDocument.Parse(System.IO.File.ReadAllBytes(Directory.GetFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Single())).RootElement
+            .GetProperty("parts").EnumerateArray().Select(p => p.GetProperty("number").GetInt32()).ToList();
+        _emulator.Faults.OssLatency = TimeSpan.Zero;
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "512KiB", "--parallel", "2");
+
+        // Assert
+        Assert.True(exit == 0, stderr);
+        var videoId = checkpoint.GetProperty("mediaId").GetString()!;
+        Assert.Contains("Resuming", stdout);
+        Assert.Contains($"VideoId: {videoId}", stdout);
+        Assert.Single(_emulator.State.Media.Values);
+        var received = _emulator.State.PartUploadsReceived[checkpoint.GetProperty("uploadId").GetString()!];
+        Assert.All(recordedAtKill, n => Assert.Equal(1, received[n]));
+        Assert.Equal(24, received.Count);
+        Assert.Equal(System.IO.File.ReadAllBytes(file), System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
+        Assert.False(Directory.EnumerateFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Any());
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal)
+    {
+        var file = File("talk.mov", 8 * 1024 * 1024);
+        _emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(200);
+        using var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
+        await WaitForCheckpointAsync(2);
+
+        upload.Signal(signal);
+        var exit = await upload.WaitAsync(TimeSpan.FromSeconds(30));
+        var (listExit, listed, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints", "--json");
+        var (cancelExit, cancelled, cancelError) = await VodProcess.RunAsync(_work, Environment(), "cancel", file);
+
+        Assert.Equal(130, exit);
+        Assert.Contains("run the same command again", upload.Stderr);
+        Assert.Equal(0, listExit);
+        var row = JsonDocument.Parse(listed).RootElement.EnumerateArray().Single();
+        Assert.Equal(file, row.GetProperty("file").GetString());
+        Assert.True(row.GetProperty("partsDone").GetInt32() >= 2);
+        Assert.Equal(32, row.GetProperty("parts").GetInt32());
+        Assert.True(cancelExit == 0, cancelError);
+        Assert.Contains("aborted", cancelled);
+        Assert.Empty(_emulator.State.Uploads);
+        Assert.False(Directory.EnumerateFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Any());
+    }
+
+    [Fact]
+    public async Task Image_prints_its_ids_and_urls_and_json_mode_prints_events()
+    {
+        var image = File("poster.png", 50_000);
+        var video = File("clip.mp3", 300_000);
+
+        var (imageExit, imageOut, _) = await VodProcess.RunAsync(_work, Environment(), "image", image, "--image-type", "cover");
+        var (videoExit, videoOut, _) = await VodProcess.RunAsync(_work, Environment(), "upload", video, "--json", "--tags", "a, b");
+
+        Assert.Equal(0, imageExit);
+        Assert.Matches("ImageId: [0-9a-f]{32}", imageOut);
+        Assert.Contains("ImageURL: http://", imageOut);
+        Assert.Contains("FileURL: http://", imageOut);
+        Assert.Equal(0, videoExit);
+        var events = videoOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal("started", events[0].GetProperty("event").GetString());
+        var done = events[^1];
+        Assert.Equal("succeeded", done.GetProperty("event").GetString());
+        Assert.Equal(300_000, done.GetProperty("size").GetInt64());
+        Assert.Equal("a,b", _emulator.State.Media[done.GetProperty("videoId").GetString()!].Tags);
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("upload")]
+    [InlineData("upload", "missing.mp4")]
+    [InlineData("upload", "{file}", "--parallel", "0")]
+    [InlineData("upload", "{file}", "--part-size", "lots")]
+    [InlineData("upload", "{file}", "--nope", "1")]
+    [InlineData("upload", "{image}")]
+    [InlineData("image", "{file}")]
+    [InlineData("upload", "{text}")]
+    public async Task Usage_errors_exit_2_with_a_message(params string[] args)
+    {
+        var file = File("ok.mp4", 10);
+        var image = File("ok.png", 10);
+        var text = File("notes.txt", 10);
+        var resolved = args.Select(a => a.Replace("{file}", file).Replace("{image}", image).Replace("{text}", text)).ToArray();
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), resolved);
+
+        Assert.Equal(2, exit);
+        Assert.False(string.IsNullOrWhiteSpace(stderr));
+    }
+
+    [Fact]
+    public async Task Missing_credentials_are_a_usage_error_and_help_explains_exit_codes()
+    {
+        var file = File("ok.mp4", 10);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, new Dictionary<string, string?>(), "upload", file);
+        var (helpExit, help, _) = await VodProcess.RunAsync(_work, new Dictionary<string, string?>(), "--help");
+
+        Assert.True(exit == 2, stderr);
+        Assert.Contains("ALIBABA_CLOUD_ACCESS_KEY_ID", stderr);
+        Assert.Equal(0, helpExit);
+        Assert.Contains("130 interrupted", help);
+    }
+
+    [Fact]
+    public async Task A_failed_upload_exits_3_with_the_error_code_and_keeps_the_checkpoint()
+    {
+        var file = File("denied.mp4", 2 * 1024 * 1024);
+        _emulator.Faults.FailUploadParts(0, 1.0, 403, Emulator.State.PartFailureMode.Status, "AccessDenied");
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "512KiB");
+
+        Assert.Equal(3, exit);
+        Assert.Contains("AccessDenied", stderr);
+        Assert.Single(Directory.GetFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json"));
+    }
+}
