@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vod.Functions;
+
+/// <summary>
+/// The app's settings (section <c>Vod</c>; in app settings <c>Vod__Name</c>). Validated at start-up: a bad value stops
+/// the host with a message naming it.
+/// </summary>
+public sealed class VodFunctionsOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Vod";
+
+    /// <summary>AccessKeyId of the RAM user that calls VOD (and STS). Required.</summary>
+    [Required]
+    public string AccessKeyId { get; set; } = string.Empty;
+
+    /// <summary>Its AccessKeySecret (a Key Vault reference in Azure). Required; never logged.</summary>
+    [Required]
+    public string AccessKeySecret { get; set; } = string.Empty;
+
+    /// <summary>VOD region. Default <c>cn-shanghai</c>.</summary>
+    [Required]
+    public string Region { get; set; } = "cn-shanghai";
+
+    /// <summary>VOD API endpoint override (the local emulator), e.g. <c>http://127.0.0.1:5080</c>. Default: the region's.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Container whose new blobs are uploaded. Default <c>vod-incoming</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "IncomingContainer must be a valid container name.")]
+    public string IncomingContainer { get; set; } = "vod-incoming";
+
+    /// <summary>Container for upload checkpoints. Default <c>vod-checkpoints</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "CheckpointContainer must be a valid container name.")]
+    public string CheckpointContainer { get; set; } = "vod-checkpoints";
+
+    /// <summary>Container where refused blobs get a JSON note of why. Default <c>vod-rejected</c>.</summary>
+    [Required]
+    public string RejectionContainer { get; set; } = "vod-rejected";
+
+    /// <summary>Seconds to wait for VOD's upload event before asking the API instead. Default 600; 1–86400.</summary>
+    [Range(1, 86400)]
+    public int CallbackTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Default part size in bytes. Default 8388608 (8 MiB).</summary>
+    [Range(102400, 5368709120)]
+    public long PartSize { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>Default parts (and part batches) in flight. Default 5.</summary>
+    [Range(1, 64)]
+    public int Parallel { get; set; } = 5;
+
+    /// <summary>Default retries of a failed step. Default 3.</summary>
+    [Range(0, 20)]
+    public int RetryCount { get; set; } = 3;
+
+    /// <summary>Default first retry delay in seconds. Default 2.</summary>
+    [Range(0, 300)]
+    public double RetryDurationSeconds { get; set; } = 2;
+
+    /// <summary>Days after which finished upload histories are purged. Default 30.</summary>
+    [Range(1, 3650)]
+    public int HistoryRetentionDays { get; set; } = 30;
+}
