@@ -43,6 +43,7 @@ builder.Services.AddSingleton(services =>
         TimeProvider.System,
         services.GetRequiredService<ILogger<UploadEngine>>());
 });
+builder.Services.AddSingleton<Vod.Functions.Uploads.UploadJobFactory>();
 builder.Build().Run();
 
 // A connection string locally (Azurite); in Azure identity-based, as the Functions host reads it:

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vod.Functions.Ingest;
+using Vod.Functions.Uploads;
+using Vod.Upload;
+using Vod.Upload.Checkpoints;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
+
+namespace Vod.Functions.Api;
+
+/// <summary>Body of <c>POST /api/uploads</c>.</summary>
+public sealed record StartUploadRequest
+{
+    /// <summary>Container of the source blob. Default: the incoming container.</summary>
+    public string? Container { get; init; }
+
+    /// <summary>Required. Name of the source blob.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>VOD fields; the blob's metadata and file name fill what is missing.</summary>
+    public MediaMetadata? Metadata { get; init; }
+
+    /// <summary>Engine options; the app's defaults when null.</summary>
+    public UploadOptions? Options { get; init; }
+}
+
+/// <summary>
+/// The upload management API (function-key auth): start, watch, list, stop, resume, cancel, retry and purge uploads.
+/// Every error is RFC 7807 problem details with a stable code.
+/// </summary>
+public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary><c>POST /api/uploads</c>: 202 with the upload id and status URL; 409 while the same source is running.</summary>
+    [Function("StartUpload")]
+    public async Task<IActionResult> Start(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        StartUploadRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<StartUploadRequest>(request.Body, Json, request.HttpContext.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Invalid("InvalidJson", "The body is not valid JSON: " + ex.Message);
+        }
+
+        if (string.IsNullOrWhiteSpace(body?.Name))
+        {
+            return Problems.Invalid("MissingName", "'name' (the source blob's name) is required.");
+        }
+
+        if (body.Options is { } engineOptions)
+        {
+            try
+            {
+                engineOptions.Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                return Problems.Invalid("InvalidOption", ex.Message.Split(Environment.NewLine)[0]);
+            }
+        }
+
+        var container = body.Container ?? options.Value.IncomingContainer;
+        (UploadJob? Job, Refusal? Refusal) built;
+        try
+        {
+            built = await jobs.ForBlobAsync(container, body.Name, body.Metadata, body.Options, request.HttpContext.RequestAborted);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return Problems.NotFound($"The blob '{container}/{body.Name}' does not exist.");
+        }
+
+        if (built.Refusal is { } refusal)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, refusal.Code, "The blob cannot be uploaded to VOD.", refusal.Reason);
+        }
+
+        var job = built.Job!;
+        if (await client.GetInstanceAsync(job.UploadId, request.HttpContext.RequestAborted) is { } existing)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "UploadExists", "This blob version already has an upload.",
+                $"Upload {job.UploadId} is {existing.RuntimeStatus}.", StatusUrl(request, job.UploadId));
+        }
+
+        await BlobIngest.StartAsync(client, job, logger, request.HttpContext.RequestAborted);
+        return new AcceptedResult(StatusUrl(request, job.UploadId), new { id = job.UploadId, statusUrl = StatusUrl(request, job.UploadId) });
+    }
+
+    /// <summary><c>GET /api/uploads/{id}</c>: status, progress, result or error.</summary>
+    [Function("GetUpload")]
+    public static async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
+        return instance is null || !id.StartsWith("upl-", StringComparison.Ordinal) ? Problems.NotFound($"No upload '{id}'.") : new OkObjectResult(View(instance));
+    }
+
+    /// <summary><c>GET /api/uploads?status=Running&amp;pageSize=50&amp;continuationToken=…</c>.</summary>
+    [Function("ListUploads")]
+    public static async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var text in request.Query["status"].SelectMany(s => (s ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status))
+            {
+                return Problems.Invalid("InvalidStatus", $"'{text}' is not a status (Running, Completed, Failed, Terminated, Suspended, Pending).");
+            }
+
+            statuses.Add(status);
+        }
+
+        var pageSize = int.TryParse(request.Query["pageSize"], out var size) ? size : 50;
+        if (pageSize is < 1 or > 500)
+        {
+            return Problems.Invalid("InvalidPageSize", "pageSize must be 1–500.");
+        }
+
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "upl-",
+            Statuses = statuses.Count > 0 ? statuses : null,
+            PageSize = pageSize,
+            ContinuationToken = request.Query["continuationToken"].FirstOrDefault(),
+            FetchInputsAndOutputs = true,
+        };
+        var page = await client.GetAllInstancesAsync(query).AsPages().FirstAsync(request.HttpContext.RequestAborted);
+        return new OkObjectResult(new
+        {
+            items = page.Values.Where(i => !i.InstanceId.Contains(':', StringComparison.Ordinal)).Select(View),
+            continuationToken = page.ContinuationToken,
+        });
+    }
+
+    /// <summary><c>POST /api/uploads/{id}/stop</c>: suspends a running upload.</summary>
+    [Function("StopUpload")]
+    public static Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/stop")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], "stop",
+            (i, ct) => client.SuspendInstanceAsync(i.InstanceId, "Stopped through the API.", ct));
+
+    /// <summary><c>POST /api/uploads/{id}/resume</c>: resumes a stopped upload.</summary>
+    [Function("ResumeUpload")]
+    public static Task<IActionResult> Resume([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/resume")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Suspended], "resume",
+            (i, ct) => client.ResumeInstanceAsync(i.InstanceId, "Resumed through the API.", ct));
+
+    /// <summary><c>POST /api/uploads/{id}/cancel</c>: terminates, aborts the multipart upload, removes the checkpoint.</summary>
+    [Function("CancelUpload")]
+    public Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Failed], "cancel",
+            async (i, ct) =>
+            {
+                if (i.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+                {
+                    await client.TerminateInstanceAsync(i.InstanceId, new TerminateInstanceOptions { Output = "Cancelled through the API.", Recursive = true }, ct);
+                }
+
+                if (i.ReadInputAs<UploadJob>() is { } job)
+                {
+                    await engine.AbortAsync(CheckpointKey(job), ct);
+                }
+            });
+
+    /// <summary><c>POST /api/uploads/{id}/retry</c>: runs a failed upload again; it resumes from its checkpoint.</summary>
+    [Function("RetryUpload")]
+    public Task<IActionResult> Retry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/retry")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "retry",
+            async (i, ct) =>
+            {
+                var job = i.ReadInputAs<UploadJob>() ?? throw new InvalidOperationException("The upload has no input.");
+                await client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct);
+                await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), ct);
+            });
+
+    /// <summary><c>DELETE /api/uploads/{id}</c>: purges a finished upload's history; refused while it runs.</summary>
+    [Function("DeleteUpload")]
+    public static Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
+            (i, ct) => client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct), noContent: true);
+
+    /// <summary>The checkpoint key of a job's source version (the engine derives it the same way).</summary>
+    public static string CheckpointKey(UploadJob job) =>
+        UploadCheckpoint.KeyFor(new SourceIdentity(job.Source.Kind, job.Source.Location, job.Source.ETag ?? string.Empty, 0));
+
+    private static async Task<IActionResult> ChangeAsync(HttpRequest request, string id, DurableTaskClient client, OrchestrationRuntimeStatus[] allowed, string action,
+        Func<OrchestrationMetadata, CancellationToken, Task> change, bool noContent = false)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
+        if (instance is null || !id.StartsWith("upl-", StringComparison.Ordinal))
+        {
+            return Problems.NotFound($"No upload '{id}'.");
+        }
+
+        if (!allowed.Contains(instance.RuntimeStatus))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "InvalidState", $"The upload cannot {action} now.",
+                $"Upload {id} is {instance.RuntimeStatus}; {action} needs {string.Join(" or ", allowed)}.", StatusUrl(request, id));
+        }
+
+        await change(instance, request.HttpContext.RequestAborted);
+        return noContent ? new NoContentResult() : new AcceptedResult(StatusUrl(request, id), new { id, action });
+    }
+
+    private static object View(OrchestrationMetadata instance)
+    {
+        var job = instance.SerializedInput is null ? null : instance.ReadInputAs<UploadJob>();
+        return new
+        {
+            id = instance.InstanceId,
+            status = instance.RuntimeStatus.ToString(),
+            createdAt = instance.CreatedAt,
+            lastUpdatedAt = instance.LastUpdatedAt,
+            source = job?.Source.Location,
+            progress = instance.SerializedCustomStatus is null ? null : (JsonElement?)JsonSerializer.Deserialize<JsonElement>(instance.SerializedCustomStatus),
+            result = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && instance.SerializedOutput is not null ? (JsonElement?)JsonSerializer.Deserialize<JsonElement>(instance.SerializedOutput) : null,
+            error = instance.FailureDetails is { } failure ? new { code = UploadStepException.CodeOf(failure.ErrorMessage), message = failure.ErrorMessage } : null,
+        };
+    }
+
+    private static string StatusUrl(HttpRequest request, string id) => $"{request.Scheme}://{request.Host}/api/uploads/{id}";
+}
