@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Options;
+using Vod.Alibaba.Credentials;
+using Vod.Alibaba.Oss;
+using Vod.Alibaba.VodApi;
+using Vod.Emulator;
+using Vod.Functions.Uploads;
+using Vod.Testing;
+using Vod.Upload.Checkpoints;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
+
+namespace Vod.Functions.Tests;
+
+/// <summary>
+/// The app's real orchestrator and activities on the Durable Task test host, wired as Program.cs wires them, against
+/// Azurite and the emulator. Every payload that enters the orchestration history is also kept, to be searched.
+/// </summary>
+public sealed class FunctionsHarness : IAsyncDisposable
+{
+    private readonly HttpClient _http = new();
+
+    private FunctionsHarness(Azurite azurite, EmulatorHost emulator)
+    {
+        Azurite = azurite;
+        Emulator = emulator;
+        Blobs = new BlobServiceClient(azurite.ConnectionString);
+        Options = Microsoft.Extensions.Options.Options.Create(new VodFunctionsOptions
+        {
+            AccessKeyId = emulator.Options.AccessKeyId,
+            AccessKeySecret = emulator.Options.AccessKeySecret,
+            Endpoint = new Uri(emulator.BaseUri.GetLeftPart(UriPartial.Authority)),
+            CallbackTimeoutSeconds = 5,
+            RetryDurationSeconds = 0.1,
+        });
+        Vod = new VodClient(_http, new AlibabaCredential(emulator.Options.AccessKeyId, emulator.Options.AccessKeySecret), new VodClientOptions { Endpoint = Options.Value.Endpoint });
+        Engine = new UploadEngine(Vod, new OssClient(_http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }),
+            new BlobCheckpointStore(Blobs.GetBlobContainerClient(Options.Value.CheckpointContainer)), new UploadSourceResolver(Blobs));
+        Jobs = new UploadJobFactory(Blobs, Options);
+        Activities = new UploadActivities(Engine, Vod);
+    }
+
+    public Azurite Azurite { get; }
+
+    public EmulatorHost Emulator { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public IOptions<VodFunctionsOptions> Options { get; }
+
+    public VodClient Vod { get; }
+
+    public UploadEngine Engine { get; }
+
+    public UploadJobFactory Jobs { get; }
+
+    public UploadActivities Activities { get; }
+
+    public DurableTaskTestHost Host { get; private set; } = null!;
+
+    /// <summary>Every activity input and output, serialized as the history stores them.</summary>
+    public ConcurrentQueue<string> Payloads { get; } = new();
+
+    /// <summary>Called before an activity runs; a test can make one throw (a crashed worker).</summary>
+    public Action<string, object?>? BeforeActivity { get; set; }
+
+    public static async Task<FunctionsHarness> StartAsync()
+    {
+        var azurite = await Azurite.StartAsync();
+        var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0", TranscodeDelay = TimeSpan.FromMilliseconds(100) });
+        var harness = new FunctionsHarness(azurite, emulator);
+        harness.Host = await DurableTaskTestHost.StartAsync(harness.Register);
+        return harness;
+    }
+
+    private void Register(DurableTaskRegistry tasks)
+    {
+        tasks.AddOrchestratorFunc<UploadJob, UploadOutcome>(nameof(UploadOrchestration.UploadOrchestrator), (context, job) => UploadOrchestration.RunAsync(context, job!));
+        tasks.AddOrchestratorFunc<PartRangeJob, PartRangeResult>(nameof(UploadOrchestration.PartRangeOrchestrator), (context, job) => UploadOrchestration.RunRangeAsync(context, job!));
+        Activity<UploadJob, UploadPlan>(tasks, nameof(UploadActivities.PlanUpload), Activities.PlanUpload);
+        Activity<CreateJob, UploadSession>(tasks, nameof(UploadActivities.CreateOrRefreshMedia), Activities.CreateOrRefreshMedia);
+        Activity<UploadSession, MultipartState>(tasks, nameof(UploadActivities.InitiateOrResumeUpload), Activities.InitiateOrResumeUpload);
+        Activity<PartBatchJob, PartBatchResult>(tasks, nameof(UploadActivities.UploadPartBatch), Activities.UploadPartBatch);
+        Activity<UploadSession, UploadResult>(tasks, nameof(UploadActivities.CompleteUpload), Activities.CompleteUpload);
+        Activity<string, bool>(tasks, nameof(UploadActivities.AbortUpload), Activities.AbortUpload);
+        Activity<UploadResult, string>(tasks, nameof(UploadActivities.ConfirmMediaStatus), Activities.ConfirmMediaStatus);
+    }
+
+    private void Activity<TIn, TOut>(DurableTaskRegistry tasks, string name, Func<TIn, Task<TOut>> run) =>
+        tasks.AddActivityFunc<TIn, TOut>(name, async (_, input) =>
+        {
+            Payloads.Enqueue(JsonSerializer.Serialize(input));
+            BeforeActivity?.Invoke(name, input);
+            var output = await run(input!);
+            Payloads.Enqueue(JsonSerializer.Serialize(output));
+            return output;
+        });
+
+    public async Task<UploadJob> PutBlobAsync(byte[] data, string name, IDictionary<string, string>? metadata = null)
+    {
+        var container = Blobs.GetBlobContainerClient(Options.Value.IncomingContainer);
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromBytes(data), new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata });
+        var (job, refusal) = await Jobs.ForBlobAsync(container.Name, name, null, null, CancellationToken.None);
+        Assert.Null(refusal);
+        return job!;
+    }
+
+    public static byte[] Data(int size, int seed)
+    {
+        var data = new byte[size];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Emulator.DisposeAsync();
+        await Azurite.DisposeAsync();
+        _http.Dispose();
+    }
+}
