@@ -34,6 +34,20 @@ public sealed class CheckpointAndCredentialTests
     }
 
     [Fact]
+    public async Task A_late_writer_does_not_bring_back_a_checkpoint_that_was_cancelled()
+    {
+        var store = new LocalCheckpointStore(Directory.CreateTempSubdirectory("cp-").FullName);
+        var writer = CheckpointSession.New(store, "key", Sample(), TimeProvider.System);
+        await writer.UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+
+        await store.DeleteAsync("key", CancellationToken.None);
+        var error = await Assert.ThrowsAsync<UploadException>(() => writer.UpdateAsync(c => c.Parts.Add(new CheckpointPart(1, "\"A\"", 10, 1)), CancellationToken.None));
+
+        Assert.Equal(UploadErrorCodes.CheckpointMissing, error.Code);
+        Assert.Null(await store.LoadAsync("key", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Blob_store_refuses_stale_writes_and_lists_and_deletes()
     {
         await using var azurite = await Azurite.StartAsync();

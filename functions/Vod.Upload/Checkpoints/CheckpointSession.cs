@@ -60,7 +60,8 @@ public sealed class CheckpointSession
                     var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false);
                     if (fresh is null)
                     {
-                        _etag = null;
+                        // It existed and is gone: the upload was cancelled. A late writer must not bring it back.
+                        throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{Key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
                     }
                     else
                     {

@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vod.Functions.Api;
+using Vod.Functions.Ingest;
+using Vod.Functions.Uploads;
+using Vod.Testing;
+
+namespace Vod.Functions.Tests;
+
+/// <summary>The blob trigger and the HTTP functions, called directly with real requests and a real Durable client.</summary>
+public sealed class IngestAndApiTests : IAsyncLifetime
+{
+    private FunctionsHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await FunctionsHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    private BlobIngest Ingest() => new(_harness.Jobs, _harness.Blobs, _harness.Options, NullLogger<BlobIngest>.Instance);
+
+    private UploadsApi Api() => new(_harness.Jobs, _harness.Engine, _harness.Options, NullLogger<UploadsApi>.Instance);
+
+    private static HttpRequest Request(string? body = null, string query = "")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Scheme = "http";
+        context.Request.Host = new HostString("localhost", 7071);
+        context.Request.QueryString = new QueryString(query);
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty));
+        return context.Request;
+    }
+
+    private async Task<Azure.Storage.Blobs.BlobClient> BlobAsync(string name, byte[] data)
+    {
+        var container = _harness.Blobs.GetBlobContainerClient(_harness.Options.Value.IncomingContainer);
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromBytes(data), overwrite: true);
+        return blob;
+    }
+
+    private static string Code(IActionResult result) =>
+        (string)((ProblemDetails)Assert.IsType<ObjectResult>(result).Value!).Extensions["code"]!;
+
+    [Fact]
+    public async Task Duplicate_trigger_deliveries_start_one_upload_and_refused_blobs_get_a_visible_reason()
+    {
+        var blob = await BlobAsync("dup.mp4", FunctionsHarness.Data(300_000, 1));
+        var empty = await BlobAsync("empty.mp4", []);
+        var text = await BlobAsync("notes.txt", [1, 2, 3]);
+
+        await Ingest().Run(blob, "dup.mp4", _harness.Host.Client, CancellationToken.None);
+        await Ingest().Run(blob, "dup.mp4", _harness.Host.Client, CancellationToken.None);
+        await Ingest().Run(empty, "empty.mp4", _harness.Host.Client, CancellationToken.None);
+        await Ingest().Run(text, "notes.txt", _harness.Host.Client, CancellationToken.None);
+
+        var instances = await _harness.Host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "upl-" }).ToListAsync();
+        Assert.Single(instances);
+        var rejected = _harness.Blobs.GetBlobContainerClient(_harness.Options.Value.RejectionContainer);
+        var emptyNote = JsonDocument.Parse((await rejected.GetBlobClient("empty.mp4.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        var textNote = JsonDocument.Parse((await rejected.GetBlobClient("notes.txt.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        Assert.Equal("EmptySource", emptyNote.GetProperty("code").GetString());
+        Assert.Equal("UnsupportedMedia", textNote.GetProperty("code").GetString());
+        Assert.True(await empty.ExistsAsync());
+        Assert.True(await text.ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Start_answers_202_then_409_and_status_shows_progress()
+    {
+        await BlobAsync("api.mp4", FunctionsHarness.Data(300_000, 2));
+
+        var started = await Api().Start(Request("""{"name":"api.mp4","metadata":{"title":"From the API"}}"""), _harness.Host.Client);
+        var again = await Api().Start(Request("""{"name":"api.mp4"}"""), _harness.Host.Client);
+
+        var accepted = Assert.IsType<AcceptedResult>(started);
+        var id = JsonDocument.Parse(JsonSerializer.Serialize(accepted.Value)).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal($"http://localhost:7071/api/uploads/{id}", accepted.Location);
+        Assert.Equal("UploadExists", Code(again));
+        Assert.Equal(409, ((ObjectResult)again).StatusCode);
+        var status = Assert.IsType<OkObjectResult>(await UploadsApi.Get(Request(), id, _harness.Host.Client));
+        var view = JsonDocument.Parse(JsonSerializer.Serialize(status.Value)).RootElement;
+        Assert.Equal(id, view.GetProperty("id").GetString());
+        Assert.Equal("vod-incoming/api.mp4", view.GetProperty("source").GetString());
+        var list = Assert.IsType<OkObjectResult>(await UploadsApi.List(Request(query: "?status=Running,Pending,Completed&pageSize=10"), _harness.Host.Client));
+        Assert.Contains(id, JsonSerializer.Serialize(list.Value));
+    }
+
+    [Theory]
+    [InlineData("not json", "InvalidJson", 400)]
+    [InlineData("{}", "MissingName", 400)]
+    [InlineData("""{"name":"nothere.mp4"}""", "NotFound", 404)]
+    [InlineData("""{"name":"x.mp4","options":{"parallel":0}}""", "InvalidOption", 400)]
+    public async Task Bad_starts_get_problem_details_with_stable_codes(string body, string code, int status)
+    {
+        var result = await Api().Start(Request(body), _harness.Host.Client);
+
+        Assert.Equal(code, Code(result));
+        Assert.Equal(status, ((ObjectResult)result).StatusCode);
+        Assert.Contains("application/problem+json", ((ObjectResult)result).ContentTypes);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_and_state_changes_check_the_state()
+    {
+        Assert.Equal("NotFound", Code(await UploadsApi.Get(Request(), "upl-missing", _harness.Host.Client)));
+        Assert.Equal("NotFound", Code(await UploadsApi.Resume(Request(), "upl-missing", _harness.Host.Client)));
+        Assert.Equal("InvalidStatus", Code(await UploadsApi.List(Request(query: "?status=Sleeping"), _harness.Host.Client)));
+
+        await BlobAsync("state.mp4", FunctionsHarness.Data(300_000, 3));
+        var started = (AcceptedResult)await Api().Start(Request("""{"name":"state.mp4"}"""), _harness.Host.Client);
+        var id = JsonDocument.Parse(JsonSerializer.Serialize(started.Value)).RootElement.GetProperty("id").GetString()!;
+        var resumeRunning = await UploadsApi.Resume(Request(), id, _harness.Host.Client);
+        var deleteRunning = await UploadsApi.Delete(Request(), id, _harness.Host.Client);
+
+        Assert.Equal("InvalidState", Code(resumeRunning));
+        Assert.Equal("InvalidState", Code(deleteRunning));
+        Assert.IsType<AcceptedResult>(await UploadsApi.Stop(Request(), id, _harness.Host.Client));
+    }
+
+    [Fact]
+    public void The_build_lists_every_function_with_the_trigger_and_route_the_readme_documents()
+    {
+        var metadata = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Functions", "bin",
+            AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllText(metadata));
+        var triggers = document.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+
+        var expected = new (string Name, string Type, string? Route, string? Method)[]
+        {
+            ("StartUpload", "httpTrigger", "uploads", "post"), ("ListUploads", "httpTrigger", "uploads", "get"),
+            ("GetUpload", "httpTrigger", "uploads/{id}", "get"), ("StopUpload", "httpTrigger", "uploads/{id}/stop", "post"),
+            ("ResumeUpload", "httpTrigger", "uploads/{id}/resume", "post"), ("CancelUpload", "httpTrigger", "uploads/{id}/cancel", "post"),
+            ("RetryUpload", "httpTrigger", "uploads/{id}/retry", "post"), ("DeleteUpload", "httpTrigger", "uploads/{id}", "delete"),
+            ("BlobIngest", "blobTrigger", null, null), ("HistoryPurge", "timerTrigger", null, null),
+            ("UploadOrchestrator", "orchestrationTrigger", null, null), ("PartRangeOrchestrator", "orchestrationTrigger", null, null),
+        };
+        foreach (var (name, type, route, method) in expected)
+        {
+            Assert.True(triggers.TryGetValue(name, out var trigger), name);
+            Assert.Equal(type, trigger.GetProperty("type").GetString());
+            if (route is not null)
+            {
+                Assert.Equal(route, trigger.GetProperty("route").GetString());
+                Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+                Assert.Contains(method!, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+                Assert.Contains($"{method!.ToUpperInvariant()} /api/{route}", readme);
+            }
+        }
+
+        Assert.Equal("%Vod:IncomingContainer%/{name}", triggers["BlobIngest"].GetProperty("path").GetString());
+    }
+}
