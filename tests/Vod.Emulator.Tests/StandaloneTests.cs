@@ -57,10 +57,24 @@ public sealed class StandaloneTests
             using var http = new HttpClient();
             using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(baseUri, "_emulator/health")));
             Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+
+            // SIGTERM (what a service manager or a script's cleanup sends) stops it.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(exited.Token);
+            Assert.True(process.HasExited);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
             await process.WaitForExitAsync();
             Directory.Delete(data, recursive: true);
         }

@@ -39,6 +39,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public EmulatorOptions Options { get; }
 
+    /// <summary>Signalled when the server begins to stop (SIGTERM, Ctrl+C handled by the host).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Where the emulator listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
     public Uri BaseUri { get; private set; } = null!;
 

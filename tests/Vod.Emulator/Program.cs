@@ -31,5 +31,6 @@ Console.CancelKeyPress += (_, e) =>
     stop.TrySetResult();
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+host.Stopping.Register(() => stop.TrySetResult());
 await stop.Task;
 return 0;
