@@ -73,8 +73,18 @@ public sealed class FunctionsHarness : IAsyncDisposable
         var azurite = await Azurite.StartAsync();
         var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0", TranscodeDelay = TimeSpan.FromMilliseconds(100) });
         var harness = new FunctionsHarness(azurite, emulator);
-        harness.Host = await DurableTaskTestHost.StartAsync(harness.Register);
-        return harness;
+        // A free port found by probing can be taken by a parallel test process before it is bound: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                harness.Host = await DurableTaskTestHost.StartAsync(harness.Register, new DurableTaskTestHostOptions { Port = Azurite.FreePort() });
+                return harness;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     private void Register(DurableTaskRegistry tasks)

@@ -29,6 +29,21 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync()
     {
+        // The probed port can be taken by a parallel test process before Azurite binds it: try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync();
+            }
+            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.StartsWith("Azurite exited", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<Azurite> StartOnceAsync()
+    {
         var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(main))
         {
