@@ -156,5 +156,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         }
 
         Assert.Equal("%Vod:IncomingContainer%/{name}", triggers["BlobIngest"].GetProperty("path").GetString());
+        Assert.Equal("EventGrid", triggers["BlobIngestEventGrid"].GetProperty("source").GetString());
+        Assert.Contains("AzureWebJobs.BlobIngestEventGrid.Disabled", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
     }
 }

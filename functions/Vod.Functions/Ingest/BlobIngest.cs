@@ -16,13 +16,30 @@ namespace Vod.Functions.Ingest;
 /// </summary>
 public sealed partial class BlobIngest(UploadJobFactory jobs, BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, ILogger<BlobIngest> logger)
 {
-    /// <summary>The trigger. Locally it polls Azurite; on Flex Consumption set <c>Source = EventGrid</c> (see README).</summary>
+    /// <summary>
+    /// The polling trigger, for local runs against Azurite (and plans that support it). Disable it where the Event Grid
+    /// trigger runs: <c>AzureWebJobs.BlobIngest.Disabled=true</c>.
+    /// </summary>
     [Function(nameof(BlobIngest))]
-    public async Task Run(
+    public Task Run(
         [BlobTrigger("%Vod:IncomingContainer%/{name}", Connection = "AzureWebJobsStorage")] BlobClient blob,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) => IngestAsync(blob, name, client, cancellationToken);
+
+    /// <summary>
+    /// The Event Grid–sourced trigger: the only blob trigger on the Flex Consumption plan. It needs an Event Grid
+    /// subscription for <c>BlobCreated</c> on the incoming container; disabled locally with
+    /// <c>AzureWebJobs.BlobIngestEventGrid.Disabled=true</c>.
+    /// </summary>
+    [Function(nameof(BlobIngestEventGrid))]
+    public Task BlobIngestEventGrid(
+        [BlobTrigger("%Vod:IncomingContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => IngestAsync(blob, name, client, cancellationToken);
+
+    private async Task IngestAsync(BlobClient blob, string name, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var (job, refusal) = await jobs.ForBlobAsync(blob.BlobContainerName, name, null, null, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)
