@@ -59,7 +59,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         await Ingest().Run(text, "notes.txt", _harness.Host.Client, CancellationToken.None);
 
         var instances = await _harness.Host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "upl-" }).ToListAsync();
-        Assert.Single(instances);
+        Assert.Single(instances, i => i.Name == nameof(UploadOrchestration.UploadOrchestrator));
         var rejected = _harness.Blobs.GetBlobContainerClient(_harness.Options.Value.RejectionContainer);
         var emptyNote = JsonDocument.Parse((await rejected.GetBlobClient("empty.mp4.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
         var textNote = JsonDocument.Parse((await rejected.GetBlobClient("notes.txt.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
