@@ -131,5 +131,7 @@ public sealed class PlanningAndOptionsTests
         Assert.NotEqual(a, otherFolder);
         Assert.Equal(a, UploadCheckpoint.KeyFor(new SourceIdentity(SourceKind.AzureBlob, "in/movie.mp4", "\"0x1\"", 10)));
         Assert.Matches("^[a-z0-9.-]+$", UploadCheckpoint.KeyFor(new SourceIdentity(SourceKind.LocalFile, "/tmp/视频 (1)/片.mov", "1@2", 1)));
+        Assert.Equal(a, UploadCheckpoint.KeyFor(SourceReference.FromBlob("in", "movie.mp4", "\"0x1\"")));
+        Assert.Throws<ArgumentException>(() => UploadCheckpoint.KeyFor(SourceReference.FromBlob("in", "movie.mp4")));
     }
 }

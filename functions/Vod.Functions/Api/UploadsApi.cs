@@ -13,7 +13,6 @@ using Vod.Functions.Uploads;
 using Vod.Upload;
 using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
-using Vod.Upload.Sources;
 
 namespace Vod.Functions.Api;
 
@@ -197,9 +196,8 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
             (i, ct) => client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct), noContent: true);
 
-    /// <summary>The checkpoint key of a job's source version (the engine derives it the same way).</summary>
-    public static string CheckpointKey(UploadJob job) =>
-        UploadCheckpoint.KeyFor(new SourceIdentity(job.Source.Kind, job.Source.Location, job.Source.ETag ?? string.Empty, 0));
+    /// <summary>The checkpoint key of a job's pinned source.</summary>
+    public static string CheckpointKey(UploadJob job) => UploadCheckpoint.KeyFor(job.Source);
 
     private static async Task<IActionResult> ChangeAsync(HttpRequest request, string id, DurableTaskClient client, OrchestrationRuntimeStatus[] allowed, string action,
         Func<OrchestrationMetadata, CancellationToken, Task> change, bool noContent = false)

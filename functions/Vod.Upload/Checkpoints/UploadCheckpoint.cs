@@ -74,9 +74,22 @@ public sealed class UploadCheckpoint
     public long BytesDone => Parts.Sum(p => p.Size);
 
     /// <summary>
-    /// The checkpoint key of a source version: a readable prefix and a hash of kind, location and version, so the same
+    /// The checkpoint key of a pinned source (what <see cref="Engine.UploadPlan.Source"/> holds): a readable prefix and a hash of kind, location and version, so the same
     /// file name in two places, or two versions of one blob, never share a checkpoint.
     /// </summary>
+    public static string KeyFor(SourceReference pinnedSource)
+    {
+        ArgumentNullException.ThrowIfNull(pinnedSource);
+        if (pinnedSource.ETag is null)
+        {
+            throw new ArgumentException("Only a source pinned to a version (an ETag) names a checkpoint.", nameof(pinnedSource));
+        }
+
+        // The size does not take part in the key; the version already pins it.
+        return KeyFor(new SourceIdentity(pinnedSource.Kind, pinnedSource.Location, pinnedSource.ETag, 0));
+    }
+
+    /// <summary>The checkpoint key of a source version (see <see cref="KeyFor(SourceReference)"/>).</summary>
     public static string KeyFor(SourceIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
