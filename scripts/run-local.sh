@@ -22,6 +22,7 @@ pids+=($!)
 
 echo "==> Alibaba Cloud emulator on http://127.0.0.1:5080 (data in .local/emulator)"
 dotnet tests/Vod.Emulator/bin/Debug/net10.0/Vod.Emulator.dll --urls http://127.0.0.1:5080 --data-dir "$state/emulator" \
+  --callback-url http://127.0.0.1:7071/api/vod/callback --callback-auth-key dev-callback-key \
   > "$state/emulator.log" 2>&1 &
 pids+=($!)
 sleep 3

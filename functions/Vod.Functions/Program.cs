@@ -44,6 +44,7 @@ builder.Services.AddSingleton(services =>
         services.GetRequiredService<ILogger<UploadEngine>>());
 });
 builder.Services.AddSingleton<Vod.Functions.Uploads.UploadJobFactory>();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Build().Run();
 
 // A connection string locally (Azurite); in Azure identity-based, as the Functions host reads it:

@@ -60,6 +60,25 @@ public sealed class VodFunctionsOptions
     [Range(0, 300)]
     public double RetryDurationSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// The callback URL configured in the VOD console, exactly (signatures are computed over it, not over the URL a
+    /// request arrives on). Required for signed callbacks.
+    /// </summary>
+    public Uri? CallbackPublicUrl { get; set; }
+
+    /// <summary>The callback auth key set in the VOD console (a Key Vault reference in Azure). Never logged.</summary>
+    public string? CallbackAuthKey { get; set; }
+
+    /// <summary>The previous key, still accepted while a rotation is under way.</summary>
+    public string? CallbackPreviousAuthKey { get; set; }
+
+    /// <summary>Accept unsigned callbacks when no key is configured. Default false: refused.</summary>
+    public bool AllowUnsignedCallbacks { get; set; }
+
+    /// <summary>How far <c>X-VOD-TIMESTAMP</c> may be from now, in seconds. Default 300.</summary>
+    [Range(1, 3600)]
+    public int CallbackWindowSeconds { get; set; } = 300;
+
     /// <summary>Days after which finished upload histories are purged. Default 30.</summary>
     [Range(1, 3650)]
     public int HistoryRetentionDays { get; set; } = 30;

@@ -157,6 +157,9 @@ public sealed class IngestAndApiTests : IAsyncLifetime
 
         Assert.Equal("%Vod:IncomingContainer%/{name}", triggers["BlobIngest"].GetProperty("path").GetString());
         Assert.Equal("EventGrid", triggers["BlobIngestEventGrid"].GetProperty("source").GetString());
+        Assert.Equal("vod/callback", triggers["VodCallback"].GetProperty("route").GetString());
+        Assert.Equal("Anonymous", triggers["VodCallback"].GetProperty("authLevel").GetString());
+        Assert.Contains("POST /api/vod/callback", readme);
         Assert.Contains("AzureWebJobs.BlobIngestEventGrid.Disabled", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
     }
 }
