@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Oss;
+using Vod.Alibaba.Sts;
 using Vod.Alibaba.VodApi;
 using Vod.Functions;
 using Vod.Upload.Checkpoints;
@@ -45,6 +46,12 @@ builder.Services.AddSingleton(services =>
 });
 builder.Services.AddSingleton<Vod.Functions.Uploads.UploadJobFactory>();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(services =>
+{
+    var options = services.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
+    var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(StsClient));
+    return new StsClient(http, new AlibabaCredential(options.AccessKeyId, options.AccessKeySecret), new StsClientOptions { Endpoint = options.StsEndpoint });
+});
 builder.Build().Run();
 
 // A connection string locally (Azurite); in Azure identity-based, as the Functions host reads it:

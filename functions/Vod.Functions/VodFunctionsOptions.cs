@@ -79,6 +79,16 @@ public sealed class VodFunctionsOptions
     [Range(1, 3600)]
     public int CallbackWindowSeconds { get; set; } = 300;
 
+    /// <summary>RAM role the STS token endpoint assumes for browsers (<c>acs:ram::&lt;account&gt;:role/&lt;name&gt;</c>). Optional.</summary>
+    public string? StsRoleArn { get; set; }
+
+    /// <summary>Lifetime of STS tokens handed to browsers, in seconds. Default 3600; 900–43200.</summary>
+    [Range(900, 43200)]
+    public int StsDurationSeconds { get; set; } = 3600;
+
+    /// <summary>STS endpoint override (the local emulator serves STS on its VOD port). Default: <c>sts.aliyuncs.com</c>.</summary>
+    public Uri? StsEndpoint { get; set; }
+
     /// <summary>Days after which finished upload histories are purged. Default 30.</summary>
     [Range(1, 3650)]
     public int HistoryRetentionDays { get; set; } = 30;

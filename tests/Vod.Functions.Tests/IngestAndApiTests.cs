@@ -141,6 +141,8 @@ public sealed class IngestAndApiTests : IAsyncLifetime
             ("RetryUpload", "httpTrigger", "uploads/{id}/retry", "post"), ("DeleteUpload", "httpTrigger", "uploads/{id}", "delete"),
             ("BlobIngest", "blobTrigger", null, null), ("HistoryPurge", "timerTrigger", null, null),
             ("UploadOrchestrator", "orchestrationTrigger", null, null), ("PartRangeOrchestrator", "orchestrationTrigger", null, null),
+            ("UploadVideoAuth", "httpTrigger", "vod/upload-video-auth", "post"), ("RefreshUploadVideoAuth", "httpTrigger", "vod/refresh-upload-video-auth", "post"),
+            ("UploadImageAuth", "httpTrigger", "vod/upload-image-auth", "post"), ("StsToken", "httpTrigger", "vod/sts-token", "post"),
         };
         foreach (var (name, type, route, method) in expected)
         {
