@@ -45,7 +45,15 @@ builder.Services.AddSingleton(services =>
         services.GetRequiredService<ILogger<UploadEngine>>());
 });
 builder.Services.AddSingleton<Vod.Functions.Uploads.UploadJobFactory>();
+builder.Services.AddSingleton<Vod.Functions.Callbacks.VodCallbackReceiver>();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(services =>
+{
+    var options = services.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
+    return new Vod.Functions.Records.MediaRecordStore(
+        TableServiceFrom(builder.Configuration, services.GetRequiredService<AzureComponentFactory>()).GetTableClient(options.MediaTable),
+        services.GetRequiredService<TimeProvider>());
+});
 builder.Services.AddSingleton(services =>
 {
     var options = services.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
@@ -69,4 +77,19 @@ static BlobServiceClient BlobServiceFrom(IConfiguration configuration, AzureComp
         ?? (section["accountName"] is { Length: > 0 } account ? $"https://{account}.blob.core.windows.net" : null)
         ?? throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).");
     return new BlobServiceClient(new Uri(serviceUri), factory.CreateTokenCredential(section));
+}
+
+static Azure.Data.Tables.TableServiceClient TableServiceFrom(IConfiguration configuration, AzureComponentFactory factory)
+{
+    var connection = configuration["AzureWebJobsStorage"];
+    if (!string.IsNullOrEmpty(connection))
+    {
+        return new Azure.Data.Tables.TableServiceClient(connection);
+    }
+
+    var section = configuration.GetSection("AzureWebJobsStorage");
+    var serviceUri = section["tableServiceUri"]
+        ?? (section["accountName"] is { Length: > 0 } account ? $"https://{account}.table.core.windows.net" : null)
+        ?? throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__tableServiceUri (managed identity).");
+    return new Azure.Data.Tables.TableServiceClient(new Uri(serviceUri), factory.CreateTokenCredential(section));
 }

@@ -89,6 +89,15 @@ public sealed class VodFunctionsOptions
     /// <summary>STS endpoint override (the local emulator serves STS on its VOD port). Default: <c>sts.aliyuncs.com</c>.</summary>
     public Uri? StsEndpoint { get; set; }
 
+    /// <summary>Table of media records. Default <c>VodMedia</c>.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "MediaTable must be a valid table name.")]
+    public string MediaTable { get; set; } = "VodMedia";
+
+    /// <summary>Minutes a record may wait for VOD before reconciliation asks the API. Default 15.</summary>
+    [Range(1, 10080)]
+    public int ReconcileAfterMinutes { get; set; } = 15;
+
     /// <summary>Days after which finished upload histories are purged. Default 30.</summary>
     [Range(1, 3650)]
     public int HistoryRetentionDays { get; set; } = 30;

@@ -16,12 +16,16 @@ namespace Vod.Functions.Tests;
 public sealed class AppServerApiTests : IAsyncLifetime
 {
     private EmulatorHost _emulator = null!;
+    private Azurite _azurite = null!;
+    private Records.MediaRecordStore _records = null!;
     private HttpClient _http = null!;
     private AppServerApi _api = null!;
 
     public async Task InitializeAsync()
     {
         _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0" });
+        _azurite = await Azurite.StartAsync();
+        _records = new Records.MediaRecordStore(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerMedia"), TimeProvider.System);
         _http = new HttpClient();
         var endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority));
         var account = new AlibabaCredential(_emulator.Options.AccessKeyId, _emulator.Options.AccessKeySecret);
@@ -31,13 +35,14 @@ public sealed class AppServerApiTests : IAsyncLifetime
             CallbackPublicUrl = new Uri("https://vod-app.example.net/api/vod/callback"),
             StsRoleArn = "acs:ram::1234567890123456:role/vod-browser-upload", StsDurationSeconds = 900,
         });
-        _api = new AppServerApi(new VodClient(_http, account, new VodClientOptions { Endpoint = endpoint }), new StsClient(_http, account, new StsClientOptions { Endpoint = endpoint }), options);
+        _api = new AppServerApi(new VodClient(_http, account, new VodClientOptions { Endpoint = endpoint }), new StsClient(_http, account, new StsClientOptions { Endpoint = endpoint }), _records, options);
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
         await _emulator.DisposeAsync();
+        await _azurite.DisposeAsync();
     }
 
     private static HttpRequest Request(string body)
@@ -88,6 +93,8 @@ public sealed class AppServerApiTests : IAsyncLifetime
         Assert.Contains("\"source\":\"browser\"", media.Extend);
         Assert.Contains("\"page\":\"editor\"", media.Extend);
         Assert.Equal(data, File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
+        var record = await _records.GetAsync("video", videoId, CancellationToken.None);
+        Assert.Equal(("browser", "From the browser"), (record!.Source, record.Title));
         var received = Assert.Single(_emulator.State.PartUploadsReceived.Values);
         Assert.All(received.Values, count => Assert.Equal(1, count));
     }

@@ -41,7 +41,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Engine = new UploadEngine(Vod, new OssClient(_http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }),
             new BlobCheckpointStore(Blobs.GetBlobContainerClient(Options.Value.CheckpointContainer)), new UploadSourceResolver(Blobs));
         Jobs = new UploadJobFactory(Blobs, Options);
-        Activities = new UploadActivities(Engine, Vod);
+        Records = new Records.MediaRecordStore(new Azure.Data.Tables.TableClient(azurite.ConnectionString, "Media" + Guid.NewGuid().ToString("N")[..8]), TimeProvider.System);
+        Activities = new UploadActivities(Engine, Vod, Records);
     }
 
     public Azurite Azurite { get; }
@@ -59,6 +60,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
     public UploadJobFactory Jobs { get; }
 
     public UploadActivities Activities { get; }
+
+    public Records.MediaRecordStore Records { get; }
 
     public DurableTaskTestHost Host { get; private set; } = null!;
 
@@ -93,6 +96,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         tasks.AddOrchestratorFunc<PartRangeJob, PartRangeResult>(nameof(UploadOrchestration.PartRangeOrchestrator), (context, job) => UploadOrchestration.RunRangeAsync(context, job!));
         Activity<UploadJob, UploadPlan>(tasks, nameof(UploadActivities.PlanUpload), Activities.PlanUpload);
         Activity<CreateJob, UploadSession>(tasks, nameof(UploadActivities.CreateOrRefreshMedia), Activities.CreateOrRefreshMedia);
+        Activity<RecordMediaJob, bool>(tasks, nameof(UploadActivities.RecordMedia), Activities.RecordMedia);
         Activity<UploadSession, MultipartState>(tasks, nameof(UploadActivities.InitiateOrResumeUpload), Activities.InitiateOrResumeUpload);
         Activity<PartBatchJob, PartBatchResult>(tasks, nameof(UploadActivities.UploadPartBatch), Activities.UploadPartBatch);
         Activity<UploadSession, UploadResult>(tasks, nameof(UploadActivities.CompleteUpload), Activities.CompleteUpload);

@@ -143,6 +143,8 @@ public sealed class IngestAndApiTests : IAsyncLifetime
             ("UploadOrchestrator", "orchestrationTrigger", null, null), ("PartRangeOrchestrator", "orchestrationTrigger", null, null),
             ("UploadVideoAuth", "httpTrigger", "vod/upload-video-auth", "post"), ("RefreshUploadVideoAuth", "httpTrigger", "vod/refresh-upload-video-auth", "post"),
             ("UploadImageAuth", "httpTrigger", "vod/upload-image-auth", "post"), ("StsToken", "httpTrigger", "vod/sts-token", "post"),
+            ("GetVideoRecord", "httpTrigger", "media/videos/{videoId}", "get"), ("GetImageRecord", "httpTrigger", "media/images/{imageId}", "get"),
+            ("ListMedia", "httpTrigger", "media", "get"), ("Reconciliation", "timerTrigger", null, null), ("RecordMedia", "activityTrigger", null, null),
         };
         foreach (var (name, type, route, method) in expected)
         {

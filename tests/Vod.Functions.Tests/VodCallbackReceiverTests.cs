@@ -8,6 +8,10 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.Callbacks;
+using Vod.Alibaba.Credentials;
+using Vod.Alibaba.VodApi;
+using Vod.Emulator;
+using Vod.Functions.Records;
 using Vod.Functions.Callbacks;
 using Vod.Functions.Uploads;
 using Vod.Testing;
@@ -16,14 +20,37 @@ using Vod.Upload;
 namespace Vod.Functions.Tests;
 
 /// <summary>The callback receiver: authentication, limits, a fuzz of bad input, and the emulator's real callbacks.</summary>
-public sealed class VodCallbackReceiverTests
+public sealed class VodCallbackReceiverTests : IAsyncLifetime
 {
+    private Azurite _azurite = null!;
+    private EmulatorHost _emulator = null!;
+    private HttpClient _http = null!;
+    private MediaRecordStore _records = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0" });
+        _http = new HttpClient();
+        _records = new MediaRecordStore(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "CallbackMedia"), TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _emulator.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    private VodCallbackReceiver Receiver(Uri? publicUrl = null, string? key = Key, string? previous = null) => new(
+        Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", CallbackPublicUrl = publicUrl ?? PublicUrl, CallbackAuthKey = key, CallbackPreviousAuthKey = previous }),
+        TimeProvider.System, _records,
+        new VodClient(_http, new AlibabaCredential(_emulator.Options.AccessKeyId, _emulator.Options.AccessKeySecret), new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) }),
+        NullLogger<VodCallbackReceiver>.Instance);
+
     private const string Key = "receiver-test-key";
     private static readonly Uri PublicUrl = new("https://vod-app.example.net/api/vod/callback");
 
-    private static VodCallbackReceiver Receiver(Uri? publicUrl = null, string? key = Key, string? previous = null) => new(
-        Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", CallbackPublicUrl = publicUrl ?? PublicUrl, CallbackAuthKey = key, CallbackPreviousAuthKey = previous }),
-        TimeProvider.System, NullLogger<VodCallbackReceiver>.Instance);
 
     private static HttpRequest Request(byte[] body, IDictionary<string, string>? headers = null)
     {
@@ -122,6 +149,7 @@ public sealed class VodCallbackReceiverTests
         }
 
         Assert.DoesNotContain(500, statuses.Keys);
+        Assert.Empty((await _records.QueryAsync(null, null, 10, null, CancellationToken.None)).Items);
         Assert.DoesNotContain(-1, statuses.Keys);
         Assert.Equal(0, wakes);
         Assert.True(statuses.GetValueOrDefault(401) > 5000);
@@ -162,7 +190,9 @@ public sealed class VodCallbackReceiverTests
         }
 
         Assert.NotNull(sent);
-        var receiver = Receiver(publicUrl);
+        var receiver = new VodCallbackReceiver(
+            Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", CallbackPublicUrl = publicUrl, CallbackAuthKey = Key }),
+            TimeProvider.System, harness.Records, harness.Vod, NullLogger<VodCallbackReceiver>.Instance);
         var answer = await receiver.HandleAsync(
             Request(sent.Body, new Dictionary<string, string> { ["X-VOD-TIMESTAMP"] = sent.Header("x-vod-timestamp")!, ["X-VOD-SIGNATURE"] = sent.Header("x-vod-signature")! }),
             async (id, status, ct) =>
@@ -185,5 +215,13 @@ public sealed class VodCallbackReceiverTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("UploadSucc", done.ReadOutputAs<UploadOutcome>()!.VodStatus);
         Assert.True(done.LastUpdatedAt - done.CreatedAt < TimeSpan.FromSeconds(60));
+        var outcome = done.ReadOutputAs<UploadOutcome>()!;
+        var record = await harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None);
+        Assert.NotNull(record);
+        Assert.Equal("blob", record.Source);
+        Assert.Equal(job.UploadId, record.UploadId);
+        Assert.True(record.Confirmed);
+        Assert.StartsWith("http://", record.FileUrl);
+        Assert.Equal(300_000, record.Size);
     }
 }

@@ -14,18 +14,23 @@ public sealed class Azurite : IAsyncDisposable
 
     private readonly Process _process;
 
-    private Azurite(Process process, int port)
+    private Azurite(Process process, int port, int tablePort)
     {
         _process = process;
         Port = port;
+        TablePort = tablePort;
     }
 
     public int Port { get; }
 
+    public int TablePort { get; }
+
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/devstoreaccount1");
+
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/devstoreaccount1");
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
 
     public static async Task<Azurite> StartAsync()
     {
@@ -44,14 +49,18 @@ public sealed class Azurite : IAsyncDisposable
 
     private static async Task<Azurite> StartOnceAsync()
     {
-        var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "blob", "main.js");
+        var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(main))
         {
             throw new InvalidOperationException("Azurite is not installed: run the README test command (it runs npm ci in tests/tooling).");
         }
 
         var port = FreePort();
+        var queuePort = FreePort();
+        var tablePort = FreePort();
         var start = new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"])
         {
             RedirectStandardOutput = true,
@@ -75,7 +84,9 @@ public sealed class Azurite : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return new Azurite(process, port);
+                using var table = new TcpClient();
+                await table.ConnectAsync(IPAddress.Loopback, tablePort);
+                return new Azurite(process, port, tablePort);
             }
             catch (SocketException)
             {

@@ -53,7 +53,7 @@ public sealed record AppServerRequest
 /// PascalCase shapes the SDK consumes (<c>setUploadAuthAndAddress</c>, <c>resumeUploadWithAuth</c>, <c>setSTSToken</c>).
 /// They hold upload credentials by design, so they are function-key protected and never logged.
 /// </summary>
-public sealed class AppServerApi(VodClient vod, StsClient sts, IOptions<VodFunctionsOptions> options)
+public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaRecordStore records, IOptions<VodFunctionsOptions> options)
 {
     private static readonly JsonSerializerOptions Read = new(JsonSerializerDefaults.Web);
     private static readonly JsonSerializerOptions Write = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -74,6 +74,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, IOptions<VodFunct
                 TemplateGroupId = body.TemplateGroupId,
                 UserData = UserData(body.UserData),
             }, request.HttpContext.RequestAborted);
+            await records.EnsureCreatedAsync("video", created.VideoId, body.Title ?? body.FileName, "browser", null, request.HttpContext.RequestAborted);
             return new { created.VideoId, created.UploadAddress, created.UploadAuth, created.RequestId };
         });
 
@@ -101,6 +102,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, IOptions<VodFunct
                 Description = body.Description,
                 UserData = UserData(body.UserData),
             }, request.HttpContext.RequestAborted);
+            await records.EnsureCreatedAsync("image", created.ImageId, body.Title, "browser", null, request.HttpContext.RequestAborted);
             return new { created.ImageId, created.ImageURL, created.FileURL, created.UploadAddress, created.UploadAuth, created.RequestId };
         });
 

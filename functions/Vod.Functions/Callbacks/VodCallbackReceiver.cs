@@ -5,6 +5,10 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.Callbacks;
+using Vod.Alibaba.Errors;
+using Vod.Alibaba.VodApi;
+using Vod.Alibaba.VodApi.Operations;
+using Vod.Functions.Records;
 using Vod.Functions.Api;
 using Vod.Functions.Uploads;
 
@@ -16,7 +20,7 @@ namespace Vod.Functions.Callbacks;
 /// parsed leniently. An upload-complete event wakes the orchestration named by <c>Extend.uploadId</c>. Answers 200,
 /// or 400/401/413 for bad input — never 500.
 /// </summary>
-public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<VodCallbackReceiver> logger)
+public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> options, TimeProvider time, MediaRecordStore records, VodClient vod, ILogger<VodCallbackReceiver> logger)
 {
     /// <summary>Largest body accepted: 64 KB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -62,8 +66,16 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
                 return Problems.Invalid("CallbackMalformed", "The body is not a VOD event (a JSON object with an EventType).");
             }
 
+            var uploadId = message.ExtendValue("uploadId") is { Length: > 0 } id && id.StartsWith("upl-", StringComparison.Ordinal) ? id : null;
+            var record = await records.ApplyAsync(message, uploadId, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (record is not null)
+            {
+                // The body is not signed: the record becomes final only with the VOD API's word.
+                await ConfirmAsync(record, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
             var woken = false;
-            if (UploadStatusOf(message) is { } status && message.ExtendValue("uploadId") is { Length: > 0 } uploadId && uploadId.StartsWith("upl-", StringComparison.Ordinal))
+            if (UploadStatusOf(message) is { } status && uploadId is not null)
             {
                 woken = await wake(uploadId, status, request.HttpContext.RequestAborted).ConfigureAwait(false);
             }
@@ -77,6 +89,32 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
             LogFailed(logger, ex.GetType().Name);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again.");
         }
+    }
+
+    /// <summary>Asks VOD for the media's status and records it; a failure leaves the record for reconciliation.</summary>
+    public async Task<MediaRecord?> ConfirmAsync(MediaRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        string? status;
+        try
+        {
+            status = record.PartitionKey switch
+            {
+                "video" => (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = record.RowKey }, cancellationToken).ConfigureAwait(false)).Video.Status,
+                "image" => (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = record.RowKey }, cancellationToken).ConfigureAwait(false)).ImageInfo.Status,
+                _ => null,
+            };
+        }
+        catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone || ex.Code.EndsWith(".NotFound", StringComparison.Ordinal))
+        {
+            status = "Deleted";
+        }
+        catch (AlibabaCloudException)
+        {
+            return null;
+        }
+
+        return status is null ? null : await records.ConfirmAsync(record.PartitionKey, record.RowKey, status, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The status an upload orchestration is woken with, for events that finish an upload.</summary>

@@ -11,7 +11,7 @@ namespace Vod.Functions.Uploads;
 /// The engine's steps as activities. Each is idempotent (the engine's steps are) and exchanges small values; failures
 /// become <see cref="TransientUploadException"/> or <see cref="FatalUploadException"/>.
 /// </summary>
-public sealed class UploadActivities(UploadEngine engine, VodClient vod)
+public sealed class UploadActivities(UploadEngine engine, VodClient vod, Records.MediaRecordStore records)
 {
     /// <summary>Plans the upload.</summary>
     [Function(nameof(PlanUpload))]
@@ -22,6 +22,15 @@ public sealed class UploadActivities(UploadEngine engine, VodClient vod)
     [Function(nameof(CreateOrRefreshMedia))]
     public Task<UploadSession> CreateOrRefreshMedia([ActivityTrigger] CreateJob job) =>
         Step(() => engine.CreateOrRefreshAsync(job.Plan, job.Metadata, job.Options, null, CancellationToken.None));
+
+    /// <summary>Records the media of a blob upload (no change when it is already recorded).</summary>
+    [Function(nameof(RecordMedia))]
+    public async Task<bool> RecordMedia([ActivityTrigger] RecordMediaJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await records.EnsureCreatedAsync(job.Kind, job.MediaId, job.Title, "blob", job.UploadId, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Starts or reconciles the multipart upload.</summary>
     [Function(nameof(InitiateOrResumeUpload))]

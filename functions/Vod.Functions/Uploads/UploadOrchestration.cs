@@ -61,6 +61,8 @@ public static class UploadOrchestration
 
             var session = await context.CallActivityAsync<UploadSession>(nameof(UploadActivities.CreateOrRefreshMedia), new CreateJob(plan, job.Metadata, job.Options), retry);
             status.MediaId = session.MediaId;
+            await context.CallActivityAsync<bool>(nameof(UploadActivities.RecordMedia),
+                new RecordMediaJob(job.UploadId, session.MediaId, plan.Kind == MediaKind.Image ? "image" : "video", job.Metadata.Title), retry);
             status.Phase = "uploading";
             var state = await context.CallActivityAsync<MultipartState>(nameof(UploadActivities.InitiateOrResumeUpload), session, retry);
             status.PartsDone = state.PartsDone;
