@@ -74,6 +74,8 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
                 await ConfirmAsync(record, request.HttpContext.RequestAborted).ConfigureAwait(false);
             }
 
+            // The owning upload: named in Extend, or remembered by the record.
+            uploadId ??= record?.UploadId;
             var woken = false;
             if (UploadStatusOf(message) is { } status && uploadId is not null)
             {

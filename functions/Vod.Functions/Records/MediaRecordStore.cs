@@ -78,8 +78,12 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
             events.Add(entry);
             record.EventsJson = JsonSerializer.Serialize(events.OrderBy(e => e.Time).TakeLast(MaxEvents));
             Advance(record, StatusOf(message));
-            record.FileUrl = message.EventType is "FileUploadComplete" or "ImageUploadComplete" or "AttachedMediaUploadComplete" ? message.FileUrl ?? record.FileUrl : record.FileUrl;
-            record.Size ??= message.Size;
+            // Only upload events describe the source file; transcode events carry their stream's URL and size.
+            if (message.EventType is "FileUploadComplete" or "ImageUploadComplete" or "AttachedMediaUploadComplete" or "UploadByURLComplete" or "URLUploadComplete")
+            {
+                record.FileUrl = message.FileUrl ?? record.FileUrl;
+                record.Size = message.Size ?? record.Size;
+            }
             record.UploadId ??= uploadId;
             if (record.Source == "unknown" && uploadId is not null)
             {
