@@ -1,0 +1,191 @@
+// VodFunctions in one resource group: the Function App on Flex Consumption with a managed identity, its storage
+// (no shared keys), Application Insights, Key Vault for the Alibaba secret and the callback key, and — once the code
+// is deployed — the Event Grid subscription that feeds dropped blobs to the app.
+targetScope = 'resourceGroup'
+
+@description('Short environment name; names resources (azd sets it).')
+@minLength(2)
+@maxLength(16)
+param environmentName string
+
+@description('Azure region of every resource.')
+param location string = resourceGroup().location
+
+@description('Memory of one Flex Consumption instance, in MB (512, 2048 or 4096).')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('AccessKeyId of the RAM user that calls VOD and STS.')
+param vodAccessKeyId string
+
+@secure()
+@description('Its AccessKeySecret; stored in Key Vault only.')
+param vodAccessKeySecret string
+
+@secure()
+@description('The VOD callback auth key (the same one goes into the VOD console); stored in Key Vault only.')
+param vodCallbackAuthKey string
+
+@description('Key Vault reference of the previous callback key while rotating, e.g. @Microsoft.KeyVault(SecretUri=…); empty otherwise.')
+param vodCallbackPreviousAuthKeyReference string = ''
+
+@description('VOD region.')
+param vodRegion string = 'cn-shanghai'
+
+@description('RAM role the STS token endpoint assumes for browsers; empty disables it.')
+param vodStsRoleArn string = ''
+
+@description('Lifetime of STS tokens for browsers, in seconds.')
+@minValue(900)
+@maxValue(43200)
+param vodStsDurationSeconds int = 3600
+
+@description('Container whose new blobs are uploaded to VOD.')
+param incomingContainer string = 'vod-incoming'
+
+@description('Container of upload checkpoints.')
+param checkpointContainer string = 'vod-checkpoints'
+
+@description('Container of notes on refused blobs.')
+param rejectionContainer string = 'vod-rejected'
+
+@description('Table of media records.')
+param mediaTable string = 'VodMedia'
+
+@description('Default part size in bytes.')
+param partSize int = 8388608
+
+@description('Default parts (and part batches) in flight.')
+@minValue(1)
+@maxValue(64)
+param parallel int = 5
+
+@description('Default retries of a failed step.')
+param retryCount int = 3
+
+@description('Default first retry delay in seconds.')
+param retryDurationSeconds int = 2
+
+@description('Seconds to wait for VOD\'s upload event before asking the API.')
+param callbackTimeoutSeconds int = 600
+
+@description('Allowed distance of X-VOD-TIMESTAMP from now, in seconds.')
+param callbackWindowSeconds int = 300
+
+@description('Minutes a media record may wait for VOD before reconciliation asks the API.')
+param reconcileAfterMinutes int = 15
+
+@description('Days after which finished upload histories are purged.')
+param historyRetentionDays int = 30
+
+@description('Create the Event Grid subscription (after the code is deployed: azd\'s postdeploy hook sets it).')
+param deployEventSubscription bool = false
+
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var tags = { 'azd-env-name': environmentName }
+var appName = 'func-vod-${token}'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { name: token, location: location, tags: tags }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'stvod${token}'
+    location: location
+    tags: tags
+    incomingContainer: incomingContainer
+    checkpointContainer: checkpointContainer
+    rejectionContainer: rejectionContainer
+    mediaTable: mediaTable
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: 'kv-vod-${take(token, 14)}'
+    location: location
+    tags: tags
+    vodAccessKeySecret: vodAccessKeySecret
+    callbackAuthKey: vodCallbackAuthKey
+  }
+}
+
+module app 'modules/app.bicep' = {
+  name: 'app'
+  params: {
+    name: appName
+    location: location
+    tags: tags
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    storageName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainer: storage.outputs.deploymentContainer
+    insightsConnectionString: monitoring.outputs.connectionString
+    accessKeySecretUri: vault.outputs.accessKeySecretUri
+    callbackKeySecretUri: vault.outputs.callbackKeySecretUri
+    settings: {
+      accessKeyId: vodAccessKeyId
+      region: vodRegion
+      incomingContainer: incomingContainer
+      checkpointContainer: checkpointContainer
+      rejectionContainer: rejectionContainer
+      mediaTable: mediaTable
+      partSize: partSize
+      parallel: parallel
+      retryCount: retryCount
+      retryDurationSeconds: retryDurationSeconds
+      callbackTimeoutSeconds: callbackTimeoutSeconds
+      callbackWindowSeconds: callbackWindowSeconds
+      callbackPreviousAuthKeyReference: vodCallbackPreviousAuthKeyReference
+      stsRoleArn: vodStsRoleArn
+      stsDurationSeconds: vodStsDurationSeconds
+      reconcileAfterMinutes: reconcileAfterMinutes
+      historyRetentionDays: historyRetentionDays
+    }
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: app.outputs.principalId
+    storageName: storage.outputs.name
+    vaultName: vault.outputs.name
+    insightsId: monitoring.outputs.insightsId
+  }
+}
+
+module events 'modules/eventgrid.bicep' = if (deployEventSubscription) {
+  name: 'eventgrid'
+  params: {
+    storageName: storage.outputs.name
+    location: location
+    tags: tags
+    appName: app.outputs.name
+    incomingContainer: incomingContainer
+  }
+}
+
+@description('The Function App\'s URL.')
+output AZURE_FUNCTION_APP_URL string = app.outputs.url
+
+@description('The Function App\'s name.')
+output AZURE_FUNCTION_APP_NAME string = app.outputs.name
+
+@description('Paste this into the VOD console as the HTTP callback URL.')
+output VOD_CALLBACK_URL string = '${app.outputs.url}/api/vod/callback'
+
+@description('The resource group (for the postdeploy hook).')
+output AZURE_RESOURCE_GROUP string = resourceGroup().name

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vod.Functions;
+using Vod.Testing;
+
+namespace Vod.Infra.Tests;
+
+/// <summary>
+/// The infrastructure compiles and lints clean with the Bicep CLI from NuGet, and sets exactly the settings the app
+/// reads: none missing, none misspelled, no secret in a default or an output.
+/// </summary>
+public sealed class BicepTests
+{
+    private static readonly string Main = Path.Combine(RepositoryPaths.Root, "infra", "main.bicep");
+
+    /// <summary>Settings that exist only for local runs (Azurite, the emulator, the polling trigger).</summary>
+    private static readonly HashSet<string> LocalOnly = new(StringComparer.Ordinal)
+    {
+        "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobs.BlobIngestEventGrid.Disabled", "Vod__Endpoint", "Vod__StsEndpoint",
+    };
+
+    private static string Bicep()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var bicep = Path.Combine(packages, "azure.bicep.commandline.linux-x64", "0.49.2", "tools", "bicep");
+        Assert.True(File.Exists(bicep), $"The Bicep CLI is not restored at {bicep}; run the README test command.");
+        if (!OperatingSystem.IsWindows())
+        {
+            // NuGet does not keep the executable bit.
+            File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute);
+        }
+
+        return bicep;
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(Bicep(), args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    private static JsonElement Compiled()
+    {
+        var (exit, stdout, stderr) = Run("build", Main, "--stdout");
+        Assert.True(exit == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    [Fact]
+    public void Bicep_builds_and_lints_with_zero_errors_and_zero_warnings()
+    {
+        var (buildExit, _, buildErrors) = Run("build", Main, "--stdout");
+        var (lintExit, lintOut, lintErrors) = Run("lint", Main);
+
+        Assert.Equal(0, buildExit);
+        Assert.Equal(string.Empty, buildErrors.Trim());
+        Assert.Equal(0, lintExit);
+        Assert.Equal(string.Empty, (lintOut + lintErrors).Trim());
+    }
+
+    [Fact]
+    public void Every_setting_the_app_reads_is_set_and_none_is_misspelled()
+    {
+        var template = Compiled();
+        var appModule = Resources(template).Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == "app");
+        var site = Resources(appModule.GetProperty("properties").GetProperty("template")).Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var deployed = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .Select(s => s.GetProperty("name").GetString()!).ToHashSet(StringComparer.Ordinal);
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
+        var readByApp = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToList();
+        var options = typeof(VodFunctionsOptions).GetProperties().Select(p => "Vod__" + p.Name).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(readByApp.Where(s => !LocalOnly.Contains(s)), setting => Assert.Contains(setting, deployed));
+        Assert.All(deployed.Where(s => s.StartsWith("Vod__", StringComparison.Ordinal)), setting => Assert.Contains(setting, options));
+        Assert.All(options.Where(o => !LocalOnly.Contains(o)), option => Assert.Contains(option, readByApp));
+        Assert.Contains("AzureWebJobsStorage__credential", deployed);
+        Assert.Contains("AzureWebJobs.BlobIngest.Disabled", deployed);
+        Assert.DoesNotContain("AzureWebJobsStorage", deployed);
+    }
+
+    /// <summary>A template's resources, whether compiled as an array or as symbolic names.</summary>
+    private static IEnumerable<JsonElement> Resources(JsonElement template)
+    {
+        var resources = template.GetProperty("resources");
+        return resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray() : resources.EnumerateObject().Select(p => p.Value);
+    }
+
+    [Fact]
+    public void Secrets_have_no_default_are_secure_and_appear_in_no_output()
+    {
+        var template = Compiled();
+        var parameters = template.GetProperty("parameters");
+        foreach (var secret in new[] { "vodAccessKeySecret", "vodCallbackAuthKey" })
+        {
+            var parameter = parameters.GetProperty(secret);
+            Assert.Equal("securestring", parameter.GetProperty("type").GetString());
+            Assert.False(parameter.TryGetProperty("defaultValue", out _));
+        }
+
+        var outputs = template.GetProperty("outputs").GetRawText();
+        Assert.DoesNotContain("listKeys", outputs, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secret", outputs, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("VOD_CALLBACK_URL", outputs);
+        Assert.Contains("/api/vod/callback", outputs);
+    }
+}
