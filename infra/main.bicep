@@ -37,6 +37,12 @@ param vodCallbackPreviousAuthKeyReference string = ''
 @description('VOD region.')
 param vodRegion string = 'cn-shanghai'
 
+@description('VOD API endpoint override; empty (the default) derives it from vodRegion.')
+param vodEndpoint string = ''
+
+@description('STS endpoint override; empty (the default) uses sts.aliyuncs.com.')
+param vodStsEndpoint string = ''
+
 @description('RAM role the STS token endpoint assumes for browsers; empty disables it.')
 param vodStsRoleArn string = ''
 
@@ -138,6 +144,8 @@ module app 'modules/app.bicep' = {
     settings: {
       accessKeyId: vodAccessKeyId
       region: vodRegion
+      endpoint: vodEndpoint
+      stsEndpoint: vodStsEndpoint
       incomingContainer: incomingContainer
       checkpointContainer: checkpointContainer
       rejectionContainer: rejectionContainer

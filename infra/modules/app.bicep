@@ -61,6 +61,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__AccessKeyId', value: settings.accessKeyId }
         { name: 'Vod__AccessKeySecret', value: '@Microsoft.KeyVault(SecretUri=${accessKeySecretUri})' }
         { name: 'Vod__Region', value: settings.region }
+        { name: 'Vod__Endpoint', value: settings.endpoint }
+        { name: 'Vod__StsEndpoint', value: settings.stsEndpoint }
         { name: 'Vod__IncomingContainer', value: settings.incomingContainer }
         { name: 'Vod__CheckpointContainer', value: settings.checkpointContainer }
         { name: 'Vod__RejectionContainer', value: settings.rejectionContainer }

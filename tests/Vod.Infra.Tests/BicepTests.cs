@@ -16,7 +16,7 @@ public sealed class BicepTests
     /// <summary>Settings that exist only for local runs (Azurite, the emulator, the polling trigger).</summary>
     private static readonly HashSet<string> LocalOnly = new(StringComparer.Ordinal)
     {
-        "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobs.BlobIngestEventGrid.Disabled", "Vod__Endpoint", "Vod__StsEndpoint",
+        "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobs.BlobIngestEventGrid.Disabled",
     };
 
     private static string Bicep()
