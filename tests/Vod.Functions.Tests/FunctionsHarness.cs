@@ -81,7 +81,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         {
             try
             {
-                harness.Host = await DurableTaskTestHost.StartAsync(harness.Register, new DurableTaskTestHostOptions { Port = Azurite.FreePort() });
+                harness.Host = await DurableTaskTestHost.StartAsync(harness.Register, QuietHost(Azurite.FreePort()));
                 return harness;
             }
             catch (IOException) when (attempt < 5)
@@ -89,6 +89,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Test host options that keep the sidecar's per-request gRPC logs out of the test output.</summary>
+    public static DurableTaskTestHostOptions QuietHost(int? port = null) => new() { Port = port, LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance };
 
     private void Register(DurableTaskRegistry tasks)
     {

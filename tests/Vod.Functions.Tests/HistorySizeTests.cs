@@ -45,7 +45,7 @@ public sealed class HistorySizeTests(ITestOutputHelper output)
             });
             tasks.AddActivityFunc<UploadSession, UploadResult>(nameof(UploadActivities.CompleteUpload), (_, _) => new UploadResult("v", MediaKind.Video, Parts * 102400L, 1, "\"E-10000\"", "k", null, null));
             tasks.AddActivityFunc<UploadResult, string>(nameof(UploadActivities.ConfirmMediaStatus), (_, _) => "Normal");
-        });
+        }, FunctionsHarness.QuietHost());
         var job = new UploadJob("upl-history", plan.Source, new MediaMetadata(), new UploadOptions { Parallel = 5 }, CallbackTimeoutSeconds: 1);
 
         // Act
