@@ -69,25 +69,76 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         Assert.True(await text.ExistsAsync());
     }
 
+    private static readonly JsonSerializerOptions AspNetJson = new(JsonSerializerDefaults.Web);
+
+    private static JsonElement Body(IActionResult result) =>
+        JsonDocument.Parse(JsonSerializer.Serialize(Assert.IsType<OkObjectResult>(result).Value, AspNetJson)).RootElement;
+
     [Fact]
-    public async Task Start_answers_202_then_409_and_status_shows_progress()
+    public async Task Start_answers_202_then_409_and_status_shows_progress_part_by_part()
     {
-        await BlobAsync("api.mp4", FunctionsHarness.Data(300_000, 2));
+        // Arrange: 11 parts of 100 KiB, one at a time; the sixth part waits until the test lets it go.
+        await BlobAsync("api.mp4", FunctionsHarness.Data(1_100_000, 2));
+        using var gate = new ManualResetEventSlim();
+        _harness.BeforeActivity = (name, input) =>
+        {
+            if (input is PartBatchJob { FirstPart: 6 })
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+        };
 
-        var started = await Api().Start(Request("""{"name":"api.mp4","metadata":{"title":"From the API"}}"""), _harness.Host.Client);
+        // Act
+        var started = await Api().Start(Request("""{"name":"api.mp4","metadata":{"title":"From the API"},"options":{"partSize":102400,"parallel":1}}"""), _harness.Host.Client);
         var again = await Api().Start(Request("""{"name":"api.mp4"}"""), _harness.Host.Client);
-
         var accepted = Assert.IsType<AcceptedResult>(started);
         var id = JsonDocument.Parse(JsonSerializer.Serialize(accepted.Value)).RootElement.GetProperty("id").GetString()!;
+        var midway = await PollAsync(id, view => view.GetProperty("progress").GetProperty("partsDone").GetInt32() >= 5);
+        var orchestrationStatus = (await _harness.Host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!.ReadCustomStatusAs<UploadStatus>()!;
+        gate.Set();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _harness.Host.Client.WaitForInstanceCompletionAsync(id, timeout.Token);
+        var done = Body(await Api().Get(Request(), id, _harness.Host.Client));
+
+        // Assert: 202 then 409; midway the checkpoint's five parts show although the orchestration's own status is
+        // still at zero (it moves per range of batches); at the end the result is there, in camelCase like the rest.
         Assert.Equal($"http://localhost:7071/api/uploads/{id}", accepted.Location);
         Assert.Equal("UploadExists", Code(again));
         Assert.Equal(409, ((ObjectResult)again).StatusCode);
-        var status = Assert.IsType<OkObjectResult>(await UploadsApi.Get(Request(), id, _harness.Host.Client));
-        var view = JsonDocument.Parse(JsonSerializer.Serialize(status.Value)).RootElement;
-        Assert.Equal(id, view.GetProperty("id").GetString());
-        Assert.Equal("vod-incoming/api.mp4", view.GetProperty("source").GetString());
-        var list = Assert.IsType<OkObjectResult>(await UploadsApi.List(Request(query: "?status=Running,Pending,Completed&pageSize=10"), _harness.Host.Client));
-        Assert.Contains(id, JsonSerializer.Serialize(list.Value));
+        Assert.Equal(id, midway.GetProperty("id").GetString());
+        Assert.Equal("Running", midway.GetProperty("status").GetString());
+        Assert.Equal("vod-incoming/api.mp4", midway.GetProperty("source").GetString());
+        var progress = midway.GetProperty("progress");
+        Assert.Equal("uploading", progress.GetProperty("phase").GetString());
+        Assert.Equal(5, progress.GetProperty("partsDone").GetInt32());
+        Assert.Equal(11, progress.GetProperty("partCount").GetInt32());
+        Assert.Equal(5 * 102400, progress.GetProperty("bytesUploaded").GetInt64());
+        Assert.Equal(1_100_000, progress.GetProperty("totalBytes").GetInt64());
+        Assert.Equal(Math.Round(100.0 * 5 * 102400 / 1_100_000, 2), progress.GetProperty("percent").GetDouble());
+        Assert.Equal(0, orchestrationStatus.PartsDone);
+        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        Assert.Equal(100, done.GetProperty("progress").GetProperty("percent").GetDouble());
+        Assert.Equal(1_100_000, done.GetProperty("result").GetProperty("size").GetInt64());
+        Assert.Equal(done.GetProperty("progress").GetProperty("mediaId").GetString(), done.GetProperty("result").GetProperty("mediaId").GetString());
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("error").ValueKind);
+        var list = Body(await UploadsApi.List(Request(query: "?status=Running,Pending,Completed&pageSize=10"), _harness.Host.Client));
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == id && item.GetProperty("status").GetString() == "Completed");
+    }
+
+    private async Task<JsonElement> PollAsync(string id, Func<JsonElement, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var view = Body(await Api().Get(Request(), id, _harness.Host.Client));
+            if (view.GetProperty("progress").ValueKind == JsonValueKind.Object && until(view))
+            {
+                return view;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "progress did not reach the expected point: " + view);
+            await Task.Delay(50);
+        }
     }
 
     [Theory]
@@ -107,7 +158,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_ids_are_404_and_state_changes_check_the_state()
     {
-        Assert.Equal("NotFound", Code(await UploadsApi.Get(Request(), "upl-missing", _harness.Host.Client)));
+        Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-missing", _harness.Host.Client)));
         Assert.Equal("NotFound", Code(await UploadsApi.Resume(Request(), "upl-missing", _harness.Host.Client)));
         Assert.Equal("InvalidStatus", Code(await UploadsApi.List(Request(query: "?status=Sleeping"), _harness.Host.Client)));
 
@@ -115,7 +166,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         var started = (AcceptedResult)await Api().Start(Request("""{"name":"state.mp4"}"""), _harness.Host.Client);
         var id = JsonDocument.Parse(JsonSerializer.Serialize(started.Value)).RootElement.GetProperty("id").GetString()!;
         var resumeRunning = await UploadsApi.Resume(Request(), id, _harness.Host.Client);
-        var deleteRunning = await UploadsApi.Delete(Request(), id, _harness.Host.Client);
+        var deleteRunning = await Api().Delete(Request(), id, _harness.Host.Client);
 
         Assert.Equal("InvalidState", Code(resumeRunning));
         Assert.Equal("InvalidState", Code(deleteRunning));

@@ -100,15 +100,26 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         return new AcceptedResult(StatusUrl(request, job.UploadId), new { id = job.UploadId, statusUrl = StatusUrl(request, job.UploadId) });
     }
 
-    /// <summary><c>GET /api/uploads/{id}</c>: status, progress, result or error.</summary>
+    /// <summary>
+    /// <c>GET /api/uploads/{id}</c>: status, progress, result or error. While the upload is unfinished its progress
+    /// counts the parts its checkpoint has recorded, so it moves with every stored part.
+    /// </summary>
     [Function("GetUpload")]
-    public static async Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        return instance is null || !id.StartsWith("upl-", StringComparison.Ordinal) ? Problems.NotFound($"No upload '{id}'.") : new OkObjectResult(View(instance));
+        if (instance is null || !id.StartsWith("upl-", StringComparison.Ordinal))
+        {
+            return Problems.NotFound($"No upload '{id}'.");
+        }
+
+        var stored = instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed && instance.ReadInputAs<UploadJob>() is { } job
+            ? await engine.ProgressAsync(CheckpointKey(job), request.HttpContext.RequestAborted)
+            : null;
+        return new OkObjectResult(UploadView.From(instance, stored));
     }
 
     /// <summary><c>GET /api/uploads?status=Running&amp;pageSize=50&amp;continuationToken=…</c>.</summary>
@@ -145,7 +156,7 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         var page = await client.GetAllInstancesAsync(query).AsPages().FirstAsync(request.HttpContext.RequestAborted);
         return new OkObjectResult(new
         {
-            items = page.Values.Where(i => !i.InstanceId.Contains(':', StringComparison.Ordinal)).Select(View),
+            items = page.Values.Where(i => !i.InstanceId.Contains(':', StringComparison.Ordinal)).Select(i => UploadView.From(i)),
             continuationToken = page.ContinuationToken,
         });
     }
@@ -190,11 +201,23 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
                 await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), ct);
             });
 
-    /// <summary><c>DELETE /api/uploads/{id}</c>: purges a finished upload's history; refused while it runs.</summary>
+    /// <summary>
+    /// <c>DELETE /api/uploads/{id}</c>: forgets a finished upload — purges its history and removes its checkpoint,
+    /// aborting the multipart upload a failed or cancelled run left on OSS, so no parts are left to cost money. Refused
+    /// while it runs.
+    /// </summary>
     [Function("DeleteUpload")]
-    public static Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+    public Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
-            (i, ct) => client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct), noContent: true);
+            async (i, ct) =>
+            {
+                if (i.ReadInputAs<UploadJob>() is { } job)
+                {
+                    await engine.AbortAsync(CheckpointKey(job), ct);
+                }
+
+                await client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct);
+            }, noContent: true);
 
     /// <summary>The checkpoint key of a job's pinned source.</summary>
     public static string CheckpointKey(UploadJob job) => UploadCheckpoint.KeyFor(job.Source);
@@ -216,22 +239,6 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
 
         await change(instance, request.HttpContext.RequestAborted);
         return noContent ? new NoContentResult() : new AcceptedResult(StatusUrl(request, id), new { id, action });
-    }
-
-    private static object View(OrchestrationMetadata instance)
-    {
-        var job = instance.SerializedInput is null ? null : instance.ReadInputAs<UploadJob>();
-        return new
-        {
-            id = instance.InstanceId,
-            status = instance.RuntimeStatus.ToString(),
-            createdAt = instance.CreatedAt,
-            lastUpdatedAt = instance.LastUpdatedAt,
-            source = job?.Source.Location,
-            progress = instance.SerializedCustomStatus is null ? null : (JsonElement?)JsonSerializer.Deserialize<JsonElement>(instance.SerializedCustomStatus),
-            result = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && instance.SerializedOutput is not null ? (JsonElement?)JsonSerializer.Deserialize<JsonElement>(instance.SerializedOutput) : null,
-            error = instance.FailureDetails is { } failure ? new { code = UploadStepException.CodeOf(failure.ErrorMessage), message = failure.ErrorMessage } : null,
-        };
     }
 
     private static string StatusUrl(HttpRequest request, string id) => $"{request.Scheme}://{request.Host}/api/uploads/{id}";

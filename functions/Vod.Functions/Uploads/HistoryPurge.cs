@@ -2,24 +2,59 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
 
 namespace Vod.Functions.Uploads;
 
-/// <summary>Purges the histories of finished uploads older than <see cref="VodFunctionsOptions.HistoryRetentionDays"/>, daily.</summary>
-public sealed partial class HistoryPurge(IOptions<VodFunctionsOptions> options, ILogger<HistoryPurge> logger)
+/// <summary>
+/// Daily clean-up of uploads finished more than <see cref="VodFunctionsOptions.HistoryRetentionDays"/> ago: their
+/// checkpoints are removed — aborting the multipart upload a failed run left on OSS, so no parts go on costing money —
+/// and their orchestration histories are purged. Uploads still running or stopped are left alone, however old.
+/// </summary>
+public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<HistoryPurge> logger)
 {
     /// <summary>Runs at 03:17 UTC every day.</summary>
     [Function(nameof(HistoryPurge))]
-    public async Task Run([TimerTrigger("0 17 3 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    public Task Run([TimerTrigger("0 17 3 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        PurgeAsync(client, cancellationToken);
+
+    /// <summary>The clean-up itself; returns the checkpoints removed and the histories purged.</summary>
+    public async Task<(int Checkpoints, int Histories)> PurgeAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var cutoff = DateTimeOffset.UtcNow.AddDays(-options.Value.HistoryRetentionDays);
+        ArgumentNullException.ThrowIfNull(client);
+        var cutoff = time.GetUtcNow().AddDays(-options.Value.HistoryRetentionDays);
+
+        // Checkpoints first: whether one is abandoned is read from its upload's status, which the purge below removes.
+        var checkpoints = 0;
+        await foreach (var stored in engine.Checkpoints.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.Checkpoint.UpdatedAt >= cutoff
+                || stored.Checkpoint.Source is not { Kind: SourceKind.AzureBlob, Container: { } container, BlobName: { } name, ETag: { } etag })
+            {
+                continue;
+            }
+
+            var owner = await client.GetInstanceAsync(UploadIds.For(container, name, etag), cancellationToken).ConfigureAwait(false);
+            if (owner?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+            {
+                continue;
+            }
+
+            if (await engine.AbortAsync(stored.Key, cancellationToken).ConfigureAwait(false))
+            {
+                checkpoints++;
+            }
+        }
+
         var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(
             CreatedFrom: DateTimeOffset.MinValue,
             CreatedTo: cutoff,
             Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]), cancellationToken).ConfigureAwait(false);
-        LogPurged(logger, result.PurgedInstanceCount, cutoff);
+        LogPurged(logger, result.PurgedInstanceCount, checkpoints, cutoff);
+        return (checkpoints, result.PurgedInstanceCount);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Purged {Count} finished upload histories created before {Cutoff}")]
-    private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Purged {Count} finished upload histories and {Checkpoints} checkpoints last changed before {Cutoff}")]
+    private static partial void LogPurged(ILogger logger, int count, int checkpoints, DateTimeOffset cutoff);
 }
