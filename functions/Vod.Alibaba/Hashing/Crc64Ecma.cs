@@ -1,17 +1,31 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Vod.Alibaba.Hashing;
 
 /// <summary>
 /// CRC-64/XZ, the variant OSS calls <c>crc64ecma</c> and returns in <c>x-oss-hash-crc64ecma</c>: reflected polynomial
 /// <c>0xC96C5795D7870F42</c>, initial value and final XOR all ones. Incremental, with <see cref="Combine"/> so the CRC
-/// of a multipart object can be computed from the CRCs of its parts.
+/// of a multipart object can be computed from the CRCs of its parts. Long inputs are folded with carry-less
+/// multiplication (PCLMULQDQ) where the processor has it, several times faster than the tables; every part of an
+/// upload is hashed, so this is on the hot path.
 /// </summary>
 public sealed class Crc64Ecma
 {
     private const ulong ReflectedPolynomial = 0xC96C5795D7870F42UL;
+
+    /// <summary>Below this many bytes the tables are as fast as folding.</summary>
+    private const int FoldingThreshold = 256;
+
     private static readonly ulong[][] Tables = BuildTables();
+
+    // Folding constants x^(d+63) mod P and x^(d-1) mod P for a fold over d bits (reflected), taken from the table
+    // implementation itself: a message of one set bit followed by zeros leaves exactly x^(bits+63) mod P behind.
+    private static readonly Vector128<ulong> Fold128Bits = FoldConstants(128);
+    private static readonly Vector128<ulong> Fold512Bits = FoldConstants(512);
 
     private ulong _state = ulong.MaxValue;
 
@@ -120,7 +134,62 @@ public sealed class Crc64Ecma
         }
     }
 
-    private static ulong Update(ulong state, ReadOnlySpan<byte> data)
+    private static ulong Update(ulong state, ReadOnlySpan<byte> data) =>
+        Pclmulqdq.IsSupported && data.Length >= FoldingThreshold ? UpdateFolded(state, data) : UpdateWithTables(state, data);
+
+    /// <summary>
+    /// The message is kept as a pending 128-bit block V whose CRC from state zero, followed by the rest of the message,
+    /// equals the CRC sought. Moving V forward over d bits multiplies it by x^d: v0·x^(d+64) + v1·x^d, which two
+    /// carry-less products with constants congruent to x^(d+63) and x^(d-1) give (the product of two reflected values
+    /// carries one extra factor x). Four blocks advance together (d = 512) so the multiplications overlap; at the end
+    /// they fold into one, which the tables reduce with the tail.
+    /// </summary>
+    private static ulong UpdateFolded(ulong state, ReadOnlySpan<byte> data)
+    {
+        ref var start = ref MemoryMarshal.GetReference(data);
+        var x0 = Load(ref start, 0) ^ Vector128.CreateScalar(state);
+        var x1 = Load(ref start, 16);
+        var x2 = Load(ref start, 32);
+        var x3 = Load(ref start, 48);
+        var offset = 64;
+        for (; data.Length - offset >= 64; offset += 64)
+        {
+            x0 = Fold(x0, Fold512Bits) ^ Load(ref start, offset);
+            x1 = Fold(x1, Fold512Bits) ^ Load(ref start, offset + 16);
+            x2 = Fold(x2, Fold512Bits) ^ Load(ref start, offset + 32);
+            x3 = Fold(x3, Fold512Bits) ^ Load(ref start, offset + 48);
+        }
+
+        var pending = Fold(Fold(Fold(x0, Fold128Bits) ^ x1, Fold128Bits) ^ x2, Fold128Bits) ^ x3;
+        for (; data.Length - offset >= 16; offset += 16)
+        {
+            pending = Fold(pending, Fold128Bits) ^ Load(ref start, offset);
+        }
+
+        Span<byte> block = stackalloc byte[16];
+        pending.AsByte().CopyTo(block);
+        return UpdateWithTables(UpdateWithTables(0, block), data[offset..]);
+    }
+
+    // x86 is little-endian: a loaded block's low half is the block's first eight bytes, as the tables read them.
+    private static Vector128<ulong> Load(ref byte start, int offset) => Vector128.LoadUnsafe(ref start, (nuint)offset).AsUInt64();
+
+    private static Vector128<ulong> Fold(Vector128<ulong> pending, Vector128<ulong> constants) =>
+        Pclmulqdq.CarrylessMultiply(pending, constants, 0x00) ^ Pclmulqdq.CarrylessMultiply(pending, constants, 0x11);
+
+    private static Vector128<ulong> FoldConstants(int bits)
+    {
+        static ulong XPowerMod(int messageBytes)
+        {
+            var message = new byte[messageBytes];
+            message[0] = 1;
+            return UpdateWithTables(0, message);
+        }
+
+        return Vector128.Create(XPowerMod(bits / 8), XPowerMod((bits - 64) / 8));
+    }
+
+    private static ulong UpdateWithTables(ulong state, ReadOnlySpan<byte> data)
     {
         var t = Tables;
         var t0 = t[0];
