@@ -37,7 +37,7 @@ fi
 
 cat <<INFO
 
-Drop a file to upload it (Azurite's well-known dev account):
+Drop a file to upload it (the app creates the vod-incoming container when it starts; Azurite's well-known dev account):
   az storage blob upload --connection-string UseDevelopmentStorage=true -c vod-incoming -f movie.mp4 -n movie.mp4
 or start one through the API (local function keys are not checked by Core Tools):
   curl -X POST http://localhost:7071/api/uploads -H 'content-type: application/json' -d '{"name":"movie.mp4"}'

@@ -39,7 +39,7 @@ catch (UsageException ex)
 if (line.Help)
 {
     Console.WriteLine(HelpText.For(line.Command));
-    return line.Command == "help" && args.Length > 0 && args[0] == "help" ? Success : Success;
+    return Success;
 }
 
 using var interrupt = new CancellationTokenSource();

@@ -45,6 +45,7 @@ builder.Services.AddSingleton(services =>
         services.GetRequiredService<ILogger<UploadEngine>>());
 });
 builder.Services.AddSingleton<Vod.Functions.Uploads.UploadJobFactory>();
+builder.Services.AddHostedService<Vod.Functions.Ingest.StorageBootstrap>();
 builder.Services.AddSingleton<Vod.Functions.Callbacks.VodCallbackReceiver>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(services =>

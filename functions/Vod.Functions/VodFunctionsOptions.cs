@@ -38,6 +38,7 @@ public sealed class VodFunctionsOptions
 
     /// <summary>Container where refused blobs get a JSON note of why. Default <c>vod-rejected</c>.</summary>
     [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "RejectionContainer must be a valid container name.")]
     public string RejectionContainer { get; set; } = "vod-rejected";
 
     /// <summary>Seconds to wait for VOD's upload event before asking the API instead. Default 600; 1–86400.</summary>

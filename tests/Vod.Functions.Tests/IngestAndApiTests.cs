@@ -174,6 +174,33 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_app_creates_its_containers_at_start_up_and_an_unreachable_account_does_not_stop_it()
+    {
+        // Arrange: container names no other test uses, and an account on a port nothing listens on.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var options = Microsoft.Extensions.Options.Options.Create(new Vod.Functions.VodFunctionsOptions
+        {
+            AccessKeyId = "id",
+            AccessKeySecret = "secret",
+            IncomingContainer = "in-" + suffix,
+            CheckpointContainer = "cp-" + suffix,
+            RejectionContainer = "rj-" + suffix,
+        });
+        var unreachable = new Azure.Storage.Blobs.BlobServiceClient(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Azurite.AccountKey};BlobEndpoint=http://127.0.0.1:{Azurite.FreePort()}/devstoreaccount1;",
+            new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 0 } });
+
+        // Act
+        await new StorageBootstrap(_harness.Blobs, options, NullLogger<StorageBootstrap>.Instance).EnsureContainersAsync(CancellationToken.None);
+        await new StorageBootstrap(unreachable, options, NullLogger<StorageBootstrap>.Instance).EnsureContainersAsync(CancellationToken.None);
+
+        // Assert
+        Assert.True(await _harness.Blobs.GetBlobContainerClient("in-" + suffix).ExistsAsync());
+        Assert.True(await _harness.Blobs.GetBlobContainerClient("cp-" + suffix).ExistsAsync());
+        Assert.True(await _harness.Blobs.GetBlobContainerClient("rj-" + suffix).ExistsAsync());
+    }
+
+    [Fact]
     public void The_build_lists_every_function_with_the_trigger_and_route_the_readme_documents()
     {
         var metadata = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Functions", "bin",
