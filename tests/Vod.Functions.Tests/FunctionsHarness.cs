@@ -3,46 +3,49 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vod.Alibaba.Credentials;
-using Vod.Alibaba.Oss;
 using Vod.Alibaba.VodApi;
 using Vod.Emulator;
 using Vod.Functions.Uploads;
 using Vod.Testing;
-using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
-using Vod.Upload.Sources;
 
 namespace Vod.Functions.Tests;
 
 /// <summary>
-/// The app's real orchestrator and activities on the Durable Task test host, wired as Program.cs wires them, against
+/// The app's real orchestrator and activities on the Durable Task test host, wired by the app's own AddVodFunctions, against
 /// Azurite and the emulator. Every payload that enters the orchestration history is also kept, to be searched.
 /// </summary>
 public sealed class FunctionsHarness : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
+    private readonly ServiceProvider _services;
 
     private FunctionsHarness(Azurite azurite, EmulatorHost emulator)
     {
         Azurite = azurite;
         Emulator = emulator;
-        Blobs = new BlobServiceClient(azurite.ConnectionString);
-        Options = Microsoft.Extensions.Options.Options.Create(new VodFunctionsOptions
+        var settings = new Dictionary<string, string?>
         {
-            AccessKeyId = emulator.Options.AccessKeyId,
-            AccessKeySecret = emulator.Options.AccessKeySecret,
-            Endpoint = new Uri(emulator.BaseUri.GetLeftPart(UriPartial.Authority)),
-            CallbackTimeoutSeconds = 5,
-            RetryDurationSeconds = 0.1,
-        });
-        Vod = new VodClient(_http, new AlibabaCredential(emulator.Options.AccessKeyId, emulator.Options.AccessKeySecret), new VodClientOptions { Endpoint = Options.Value.Endpoint });
-        Engine = new UploadEngine(Vod, new OssClient(_http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }),
-            new BlobCheckpointStore(Blobs.GetBlobContainerClient(Options.Value.CheckpointContainer)), new UploadSourceResolver(Blobs));
-        Jobs = new UploadJobFactory(Blobs, Options);
-        Records = new Records.MediaRecordStore(new Azure.Data.Tables.TableClient(azurite.ConnectionString, "Media" + Guid.NewGuid().ToString("N")[..8]), TimeProvider.System);
-        Activities = new UploadActivities(Engine, Vod, Records);
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Vod:AccessKeyId"] = emulator.Options.AccessKeyId,
+            ["Vod:AccessKeySecret"] = emulator.Options.AccessKeySecret,
+            ["Vod:Endpoint"] = emulator.BaseUri.GetLeftPart(UriPartial.Authority),
+            ["Vod:CallbackTimeoutSeconds"] = "5",
+            ["Vod:RetryDurationSeconds"] = "0.1",
+            ["Vod:MediaTable"] = "Media" + Guid.NewGuid().ToString("N")[..8],
+        };
+        _services = new ServiceCollection().AddLogging()
+            .AddVodFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider();
+        Blobs = _services.GetRequiredService<BlobServiceClient>();
+        Options = _services.GetRequiredService<IOptions<VodFunctionsOptions>>();
+        Vod = _services.GetRequiredService<VodClient>();
+        Engine = _services.GetRequiredService<UploadEngine>();
+        Jobs = _services.GetRequiredService<UploadJobFactory>();
+        Records = _services.GetRequiredService<Records.MediaRecordStore>();
+        Activities = ActivatorUtilities.CreateInstance<UploadActivities>(_services);
     }
 
     public Azurite Azurite { get; }
@@ -140,6 +143,6 @@ public sealed class FunctionsHarness : IAsyncDisposable
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
         await Azurite.DisposeAsync();
-        _http.Dispose();
+        await _services.DisposeAsync();
     }
 }
