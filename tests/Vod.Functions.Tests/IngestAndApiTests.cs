@@ -69,6 +69,21 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         Assert.True(await text.ExistsAsync());
     }
 
+    [Fact]
+    public async Task Concurrent_deliveries_and_starts_of_one_blob_version_start_one_upload_and_fail_none()
+    {
+        var blob = await BlobAsync("race.mp4", FunctionsHarness.Data(300_000, 9));
+
+        var deliveries = Enumerable.Range(0, 4).Select(_ => Ingest().Run(blob, "race.mp4", _harness.Host.Client, CancellationToken.None));
+        var starts = Enumerable.Range(0, 3).Select(_ => Api().Start(Request("""{"name":"race.mp4"}"""), _harness.Host.Client));
+        await Task.WhenAll(deliveries);
+        var answers = await Task.WhenAll(starts);
+
+        var instances = await _harness.Host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "upl-" }).ToListAsync();
+        Assert.Single(instances, i => i.Name == nameof(UploadOrchestration.UploadOrchestrator));
+        Assert.All(answers, answer => Assert.Equal("UploadExists", Code(answer)));
+    }
+
     private static readonly JsonSerializerOptions AspNetJson = new(JsonSerializerDefaults.Web);
 
     private static JsonElement Body(IActionResult result) =>

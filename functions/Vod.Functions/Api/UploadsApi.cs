@@ -96,7 +96,12 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
                 $"Upload {job.UploadId} is {existing.RuntimeStatus}.", StatusUrl(request, job.UploadId));
         }
 
-        await BlobIngest.StartAsync(client, job, logger, request.HttpContext.RequestAborted);
+        if (!await BlobIngest.StartAsync(client, job, logger, request.HttpContext.RequestAborted))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "UploadExists", "This blob version already has an upload.",
+                $"Upload {job.UploadId} was started by another request.", StatusUrl(request, job.UploadId));
+        }
+
         return new AcceptedResult(StatusUrl(request, job.UploadId), new { id = job.UploadId, statusUrl = StatusUrl(request, job.UploadId) });
     }
 

@@ -61,7 +61,22 @@ public sealed partial class BlobIngest(UploadJobFactory jobs, BlobServiceClient 
             return false;
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Two deliveries raced past the check above; the backend refused the second. Anything else is a failure.
+            if (await client.GetInstanceAsync(job.UploadId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw;
+            }
+
+            LogDuplicate(logger, job.UploadId, job.Source.Location);
+            return false;
+        }
+
         LogStarted(logger, job.UploadId, job.Source.Location);
         return true;
     }
