@@ -1,0 +1,195 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Protobuf;
+using Microsoft.DurableTask.Worker.Grpc;
+using Vod.Functions.Uploads;
+using Vod.Upload;
+using Vod.Upload.Engine;
+
+namespace Vod.Functions.Tests;
+
+/// <summary>
+/// Replay safety, on the runner Azure Functions itself uses for isolated orchestrators
+/// (<see cref="GrpcOrchestrationRunner"/>): the upload is driven episode by episode, each episode replaying the whole
+/// history so far, against the real activities, Azurite and the emulator; then every finished instance's history is
+/// replayed once more and must produce no new action.
+/// </summary>
+public sealed class ReplayTests : IAsyncLifetime
+{
+    private static readonly JsonDataConverter Json = JsonDataConverter.Default;
+    private FunctionsHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await FunctionsHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task A_finished_uploads_history_replays_through_the_orchestrator_without_new_actions()
+    {
+        // Arrange: 7 parts of 512 KiB in batches of 2 (a sub-orchestration), the first batch failing once (a retry
+        // timer), VOD's event delivered while the orchestration waits for it.
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(7 * 512 * 1024 - 5, 21), "replay.mp4");
+        job = job with { Options = new UploadOptions { PartSize = 512 * 1024, Parallel = 2, RetryCount = 2, RetryDuration = TimeSpan.FromMilliseconds(100) }, CallbackTimeoutSeconds = 60 };
+        var failedOnce = false;
+        var activities = new Dictionary<string, Func<string?, Task<object?>>>
+        {
+            [nameof(UploadActivities.PlanUpload)] = async input => await _harness.Activities.PlanUpload(Json.Deserialize<UploadJob>(input)!),
+            [nameof(UploadActivities.CreateOrRefreshMedia)] = async input => await _harness.Activities.CreateOrRefreshMedia(Json.Deserialize<CreateJob>(input)!),
+            [nameof(UploadActivities.RecordMedia)] = async input => await _harness.Activities.RecordMedia(Json.Deserialize<RecordMediaJob>(input)!),
+            [nameof(UploadActivities.InitiateOrResumeUpload)] = async input => await _harness.Activities.InitiateOrResumeUpload(Json.Deserialize<UploadSession>(input)!),
+            [nameof(UploadActivities.UploadPartBatch)] = async input =>
+            {
+                if (!failedOnce)
+                {
+                    failedOnce = true;
+                    throw new TransientUploadException("WorkerLost", "the worker went away");
+                }
+
+                return await _harness.Activities.UploadPartBatch(Json.Deserialize<PartBatchJob>(input)!);
+            },
+            [nameof(UploadActivities.CompleteUpload)] = async input => await _harness.Activities.CompleteUpload(Json.Deserialize<UploadSession>(input)!),
+        };
+        var orchestrators = new Dictionary<string, Func<string, string>>
+        {
+            [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
+                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!)),
+            [nameof(UploadOrchestration.PartRangeOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<PartRangeJob, PartRangeResult>(
+                request, async (context, input) => (PartRangeResult?)await UploadOrchestration.RunRangeAsync(context, input!)),
+        };
+        var driver = new EpisodeDriver(orchestrators, activities);
+
+        // Act
+        var completed = await driver.RunAsync(job.UploadId, nameof(UploadOrchestration.UploadOrchestrator), Json.Serialize(job)!);
+        var replays = driver.Histories.ToDictionary(h => h.Key, h => driver.Replay(h.Key));
+
+        // Assert: the run completed for real (the object is in the emulator) through retries, a sub-orchestration and
+        // the event; replaying each finished history schedules nothing and ends exactly as the run did.
+        Assert.True(OrchestrationStatus.Completed == completed.OrchestrationStatus, completed.FailureDetails?.ErrorMessage);
+        var outcome = Json.Deserialize<UploadOutcome>(completed.Result)!;
+        Assert.Equal("UploadSucc", outcome.VodStatus);
+        Assert.Equal(7 * 512 * 1024 - 5, Assert.Single(_harness.Emulator.State.Objects.Values).Size);
+        Assert.True(failedOnce);
+        Assert.Equal(2, driver.Histories.Count);
+        Assert.Contains(driver.Histories[job.UploadId], e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised);
+        Assert.Contains(driver.Histories.SelectMany(h => h.Value), e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.TimerFired);
+        Assert.True(driver.Episodes > 10, $"{driver.Episodes} episodes");
+        foreach (var (instance, replay) in replays)
+        {
+            var action = Assert.Single(replay.Actions);
+            Assert.Equal(OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration, action.OrchestratorActionTypeCase);
+            Assert.Equal(OrchestrationStatus.Completed, action.CompleteOrchestration.OrchestrationStatus);
+            Assert.Equal(driver.Results[instance], action.CompleteOrchestration.Result);
+        }
+    }
+
+    /// <summary>
+    /// A minimal orchestration backend: it keeps each instance's history, hands the runner the past and one new event
+    /// per episode, runs what the runner schedules (activities at once, sub-orchestrations to completion, short timers
+    /// fired, the long timer of the callback wait answered by VOD's event), and records the outcome.
+    /// </summary>
+    private sealed class EpisodeDriver(Dictionary<string, Func<string, string>> orchestrators, Dictionary<string, Func<string?, Task<object?>>> activities)
+    {
+        private DateTime _now = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        public Dictionary<string, List<HistoryEvent>> Histories { get; } = [];
+
+        public Dictionary<string, string> Names { get; } = [];
+
+        public Dictionary<string, string> Results { get; } = [];
+
+        public int Episodes { get; private set; }
+
+        public async Task<CompleteOrchestrationAction> RunAsync(string instanceId, string name, string input)
+        {
+            var history = Histories[instanceId] = [];
+            Names[instanceId] = name;
+            var pending = new Queue<HistoryEvent>();
+            pending.Enqueue(Event(-1, e => e.ExecutionStarted = new ExecutionStartedEvent
+            {
+                Name = name,
+                Input = input,
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = "1" },
+            }));
+            while (pending.TryDequeue(out var next))
+            {
+                _now = _now.AddSeconds(1);
+                var fresh = new[] { Event(-1, e => e.OrchestratorStarted = new OrchestratorStartedEvent()), next };
+                var response = Run(instanceId, history, fresh);
+                Episodes++;
+                history.AddRange(fresh);
+                foreach (var action in response.Actions)
+                {
+                    switch (action.OrchestratorActionTypeCase)
+                    {
+                        case OrchestratorAction.OrchestratorActionTypeOneofCase.ScheduleTask:
+                            history.Add(Event(action.Id, e => e.TaskScheduled = new TaskScheduledEvent { Name = action.ScheduleTask.Name, Input = action.ScheduleTask.Input }));
+                            pending.Enqueue(await RunActivityAsync(action.Id, action.ScheduleTask));
+                            break;
+                        case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateSubOrchestration:
+                            var sub = action.CreateSubOrchestration;
+                            history.Add(Event(action.Id, e => e.SubOrchestrationInstanceCreated = new SubOrchestrationInstanceCreatedEvent { InstanceId = sub.InstanceId, Name = sub.Name, Input = sub.Input }));
+                            var done = await RunAsync(sub.InstanceId, sub.Name, sub.Input);
+                            pending.Enqueue(done.OrchestrationStatus == OrchestrationStatus.Completed
+                                ? Event(-1, e => e.SubOrchestrationInstanceCompleted = new SubOrchestrationInstanceCompletedEvent { TaskScheduledId = action.Id, Result = done.Result })
+                                : Event(-1, e => e.SubOrchestrationInstanceFailed = new SubOrchestrationInstanceFailedEvent { TaskScheduledId = action.Id, FailureDetails = done.FailureDetails }));
+                            break;
+                        case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer:
+                            var fireAt = action.CreateTimer.FireAt;
+                            history.Add(Event(action.Id, e => e.TimerCreated = new TimerCreatedEvent { FireAt = fireAt }));
+                            pending.Enqueue(fireAt.ToDateTime() - _now > TimeSpan.FromSeconds(10)
+                                ? Event(-1, e => e.EventRaised = new EventRaisedEvent { Name = UploadOrchestration.VodEventName, Input = Json.Serialize("UploadSucc") })
+                                : Event(-1, e => e.TimerFired = new TimerFiredEvent { TimerId = action.Id, FireAt = fireAt }));
+                            break;
+                        case OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration:
+                            var complete = action.CompleteOrchestration;
+                            history.Add(Event(-1, e => e.ExecutionCompleted = new ExecutionCompletedEvent { OrchestrationStatus = complete.OrchestrationStatus, Result = complete.Result, FailureDetails = complete.FailureDetails }));
+                            Results[instanceId] = complete.Result;
+                            return complete;
+                        default:
+                            throw new InvalidOperationException($"Unexpected action {action.OrchestratorActionTypeCase}.");
+                    }
+                }
+            }
+
+            throw new InvalidOperationException($"{instanceId} stopped with nothing left to deliver.");
+        }
+
+        /// <summary>The finished history replayed in one episode, as a restarted worker would.</summary>
+        public OrchestratorResponse Replay(string instanceId) =>
+            Run(instanceId, Histories[instanceId].Where(e => e.EventTypeCase != HistoryEvent.EventTypeOneofCase.ExecutionCompleted), []);
+
+        private OrchestratorResponse Run(string instanceId, IEnumerable<HistoryEvent> past, IEnumerable<HistoryEvent> fresh)
+        {
+            var request = new OrchestratorRequest { InstanceId = instanceId, PastEvents = { past }, NewEvents = { fresh } };
+            var encoded = orchestrators[Names[instanceId]](Convert.ToBase64String(request.ToByteArray()));
+            return OrchestratorResponse.Parser.ParseFrom(Convert.FromBase64String(encoded));
+        }
+
+        private async Task<HistoryEvent> RunActivityAsync(int id, ScheduleTaskAction task)
+        {
+            try
+            {
+                // The runner sends an activity's input as a one-element array, as the Functions host expects it.
+                using var wrapped = System.Text.Json.JsonDocument.Parse(task.Input);
+                var output = await activities[task.Name](wrapped.RootElement[0].GetRawText());
+                return Event(-1, e => e.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = id, Result = Json.Serialize(output) });
+            }
+            catch (UploadStepException ex)
+            {
+                return Event(-1, e => e.TaskFailed = new TaskFailedEvent
+                {
+                    TaskScheduledId = id,
+                    FailureDetails = new TaskFailureDetails { ErrorType = ex.GetType().FullName, ErrorMessage = ex.Message },
+                });
+            }
+        }
+
+        private HistoryEvent Event(int eventId, Action<HistoryEvent> set)
+        {
+            var e = new HistoryEvent { EventId = eventId, Timestamp = Timestamp.FromDateTime(_now) };
+            set(e);
+            return e;
+        }
+    }
+}
