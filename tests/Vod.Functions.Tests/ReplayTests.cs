@@ -64,7 +64,8 @@ public sealed class ReplayTests : IAsyncLifetime
         var replays = driver.Histories.ToDictionary(h => h.Key, h => driver.Replay(h.Key));
 
         // Assert: the run completed for real (the object is in the emulator) through retries, a sub-orchestration and
-        // the event; replaying each finished history schedules nothing and ends exactly as the run did.
+        // the event; no secret is anywhere in the histories or custom statuses; replaying each finished history
+        // schedules nothing and ends exactly as the run did.
         Assert.True(OrchestrationStatus.Completed == completed.OrchestrationStatus, completed.FailureDetails?.ErrorMessage);
         var outcome = Json.Deserialize<UploadOutcome>(completed.Result)!;
         Assert.Equal("UploadSucc", outcome.VodStatus);
@@ -74,6 +75,16 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Contains(driver.Histories[job.UploadId], e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised);
         Assert.Contains(driver.Histories.SelectMany(h => h.Value), e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.TimerFired);
         Assert.True(driver.Episodes > 10, $"{driver.Episodes} episodes");
+        var stored = string.Join('\n', driver.Histories.SelectMany(h => h.Value).Select(e => e.ToString()).Concat(driver.CustomStatuses));
+        Assert.Contains(job.UploadId, stored, StringComparison.Ordinal);
+        Assert.Contains("bytesUploaded", stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(_harness.Emulator.Options.AccessKeySecret, stored, StringComparison.Ordinal);
+        Assert.NotEmpty(_harness.Emulator.Credentials.Issued);
+        Assert.All(_harness.Emulator.Credentials.Issued, credential =>
+        {
+            Assert.DoesNotContain(credential.AccessKeySecret, stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(credential.SecurityToken, stored, StringComparison.Ordinal);
+        });
         foreach (var (instance, replay) in replays)
         {
             var action = Assert.Single(replay.Actions);
@@ -100,6 +111,9 @@ public sealed class ReplayTests : IAsyncLifetime
 
         public int Episodes { get; private set; }
 
+        /// <summary>Every custom status an episode set.</summary>
+        public List<string> CustomStatuses { get; } = [];
+
         public async Task<CompleteOrchestrationAction> RunAsync(string instanceId, string name, string input)
         {
             var history = Histories[instanceId] = [];
@@ -117,6 +131,7 @@ public sealed class ReplayTests : IAsyncLifetime
                 var fresh = new[] { Event(-1, e => e.OrchestratorStarted = new OrchestratorStartedEvent()), next };
                 var response = Run(instanceId, history, fresh);
                 Episodes++;
+                CustomStatuses.Add(response.CustomStatus ?? string.Empty);
                 history.AddRange(fresh);
                 foreach (var action in response.Actions)
                 {
