@@ -5,6 +5,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.VodApi;
 using Vod.Emulator;
@@ -36,7 +37,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
             ["Vod:RetryDurationSeconds"] = "0.1",
             ["Vod:MediaTable"] = "Media" + Guid.NewGuid().ToString("N")[..8],
         };
-        _services = new ServiceCollection().AddLogging()
+        _services = new ServiceCollection().AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
             .AddVodFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .BuildServiceProvider();
         Blobs = _services.GetRequiredService<BlobServiceClient>();
@@ -47,6 +48,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Records = _services.GetRequiredService<Records.MediaRecordStore>();
         Activities = ActivatorUtilities.CreateInstance<UploadActivities>(_services);
     }
+
+    /// <summary>Every line the app's services logged (engine, HTTP clients, stores), at every level.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
 
     public Azurite Azurite { get; }
 
@@ -94,7 +98,12 @@ public sealed class FunctionsHarness : IAsyncDisposable
     }
 
     /// <summary>Test host options that keep the sidecar's per-request gRPC logs out of the test output.</summary>
-    public static DurableTaskTestHostOptions QuietHost(int? port = null) => new() { Port = port, LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance };
+    public static DurableTaskTestHostOptions QuietHost(int? port = null)
+    {
+        // The sidecar is an ASP.NET Core host with default logging, configured from the environment.
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        return new() { Port = port, LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance };
+    }
 
     private void Register(DurableTaskRegistry tasks)
     {

@@ -141,13 +141,24 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task No_secret_enters_inputs_outputs_custom_status_or_any_activity_payload()
+    public async Task No_secret_enters_inputs_outputs_custom_status_any_activity_payload_or_any_log()
     {
-        var job = Small(await _harness.PutBlobAsync(FunctionsHarness.Data(1024 * KiB, 5), "secret.mp4"));
+        // Arrange: failing parts and credentials that expire every second, so retries, refreshes and errors are logged.
+        var job = Small(await _harness.PutBlobAsync(FunctionsHarness.Data(3 * 1024 * KiB, 5), "secret.mp4"));
+        _harness.Emulator.Faults.FailUploadParts(0, 0.2, 503, Vod.Emulator.State.PartFailureMode.Status);
+        _harness.Emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(200);
+        _harness.Emulator.Credentials.Lifetime = TimeSpan.FromSeconds(1);
 
+        // Act
         var done = await RunAsync(job);
 
-        var everything = string.Join('\n', _harness.Payloads) + done.SerializedInput + done.SerializedOutput + done.SerializedCustomStatus;
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var logs = _harness.Logs.Text;
+        Assert.Contains("Upload credentials of", logs, StringComparison.Ordinal);
+        Assert.Contains("ServiceUnavailable", logs, StringComparison.Ordinal);
+        Assert.Contains("System.Net.Http.HttpClient", logs, StringComparison.Ordinal);
+        var everything = string.Join('\n', _harness.Payloads) + done.SerializedInput + done.SerializedOutput + done.SerializedCustomStatus + logs;
         Assert.Contains(job.UploadId, everything);
         Assert.DoesNotContain(_harness.Emulator.Options.AccessKeySecret, everything);
         Assert.NotEmpty(_harness.Emulator.Credentials.Issued);
