@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.Callbacks;
@@ -26,6 +27,7 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
     private EmulatorHost _emulator = null!;
     private HttpClient _http = null!;
     private MediaRecordStore _records = null!;
+    private readonly RecordingLoggerProvider _logs = new();
 
     public async Task InitializeAsync()
     {
@@ -46,7 +48,7 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
         Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", CallbackPublicUrl = publicUrl ?? PublicUrl, CallbackAuthKey = key, CallbackPreviousAuthKey = previous }),
         TimeProvider.System, _records,
         new VodClient(_http, new AlibabaCredential(_emulator.Options.AccessKeyId, _emulator.Options.AccessKeySecret), new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) }),
-        NullLogger<VodCallbackReceiver>.Instance);
+        new LoggerFactory([_logs]).CreateLogger<VodCallbackReceiver>());
 
     private const string Key = "receiver-test-key";
     private static readonly Uri PublicUrl = new("https://vod-app.example.net/api/vod/callback");
@@ -96,6 +98,9 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
         Assert.Equal((400, "CallbackMalformed"), Outcome(await Receiver().HandleAsync(Request("[1]"u8.ToArray(), Signed()), Wake)));
         Assert.Equal((413, "CallbackTooLarge"), Outcome(await Receiver().HandleAsync(Request(new byte[64 * 1024 + 1], Signed()), Wake)));
         Assert.Equal([("upl-abc", "UploadSucc"), ("upl-abc", "UploadSucc")], woken);
+        Assert.Contains("VOD callback rejected: BadSignature", _logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, _logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("old-key", _logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]
