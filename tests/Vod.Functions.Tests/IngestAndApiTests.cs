@@ -258,5 +258,11 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         Assert.Equal("Anonymous", triggers["VodCallback"].GetProperty("authLevel").GetString());
         Assert.Contains("POST /api/vod/callback", readme);
         Assert.Contains("AzureWebJobs.BlobIngestEventGrid.Disabled", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
+
+        // What the host reads beside the app when it is started from its output folder.
+        var output = Path.GetDirectoryName(metadata)!;
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")), File.ReadAllText(Path.Combine(output, "host.json")));
+        Assert.True(File.Exists(Path.Combine(output, "local.settings.json")), "local.settings.json is not beside the built app");
+        Assert.True(File.Exists(Path.Combine(output, "extensions.json")), "the worker extensions were not built");
     }
 }
