@@ -45,6 +45,9 @@ public static class UploadErrorCodes
     /// <summary>The checkpoint is missing or does not belong to this upload.</summary>
     public const string CheckpointMissing = "CheckpointMissing";
 
+    /// <summary>The checkpoint kept changing under this writer (many parallel writers); retrying the step resumes.</summary>
+    public const string CheckpointContention = "CheckpointContention";
+
     /// <summary>An option or metadata field is invalid.</summary>
     public const string InvalidRequest = "InvalidRequest";
 }

@@ -66,6 +66,33 @@ public sealed class CheckpointAndCredentialTests
     }
 
     [Fact]
+    public async Task Many_writers_on_one_blob_checkpoint_lose_no_part_and_fail_no_write()
+    {
+        // Arrange: five part batches (five sessions, as five activities hold them), each storing five parts at a time,
+        // 400 parts in all, on one checkpoint blob — the contention of a busy upload.
+        await using var azurite = await Azurite.StartAsync();
+        var store = new BlobCheckpointStore(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "contended"));
+        await CheckpointSession.New(store, "key", Sample(), TimeProvider.System).UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+        var sessions = new List<CheckpointSession>();
+        for (var i = 0; i < 5; i++)
+        {
+            sessions.Add((await CheckpointSession.LoadAsync(store, "key", TimeProvider.System, CancellationToken.None))!);
+        }
+
+        // Act
+        await Task.WhenAll(sessions.Select((session, s) => Parallel.ForEachAsync(Enumerable.Range(0, 80), new ParallelOptions { MaxDegreeOfParallelism = 5 }, async (i, _) =>
+        {
+            var number = (s * 80) + i + 1;
+            await session.UpdateAsync(c => c.Parts.Add(new CheckpointPart(number, $"\"{number}\"", 10, (ulong)number)), CancellationToken.None);
+        })));
+
+        // Assert
+        var stored = await store.LoadAsync("key", CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 400), stored!.Checkpoint.Parts.Select(p => p.Number).Order());
+        Assert.Equal("U", stored.Checkpoint.UploadId);
+    }
+
+    [Fact]
     public async Task Parallel_expiries_cause_one_refresh_and_everyone_gets_the_new_credential()
     {
         var issued = 0;

@@ -3,13 +3,19 @@ namespace Vod.Upload.Checkpoints;
 /// <summary>
 /// One writer's view of a checkpoint. Changes are expressed as idempotent mutations; on a conflicting write the
 /// checkpoint is read again and the mutation re-applied, so parallel part batches (in one process or several) merge.
+/// Writes are group-committed: while one write is under way, the mutations that arrive wait and go out together in the
+/// next one, so a session writes at most once per round trip however many parts finish meanwhile.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never read holds nothing to dispose.")]
 public sealed class CheckpointSession
 {
+    /// <summary>Conflicting writes are retried this long (with growing, jittered pauses) before the step gives up.</summary>
+    private static readonly TimeSpan ContentionLimit = TimeSpan.FromMinutes(2);
+
     private readonly ICheckpointStore _store;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Lock _gate = new();
+    private List<PendingMutation> _queue = [];
+    private bool _writing;
     private string? _etag;
 
     private CheckpointSession(ICheckpointStore store, string key, UploadCheckpoint checkpoint, string? etag, TimeProvider time)
@@ -37,43 +43,92 @@ public sealed class CheckpointSession
     /// <summary>A session for a checkpoint not written yet (the first <see cref="UpdateAsync"/> creates it).</summary>
     public static CheckpointSession New(ICheckpointStore store, string key, UploadCheckpoint checkpoint, TimeProvider time) => new(store, key, checkpoint, null, time);
 
-    /// <summary>Applies <paramref name="mutate"/> and writes; retries on conflicts against the freshly read checkpoint.</summary>
+    /// <summary>
+    /// Applies <paramref name="mutate"/> and writes; returns once a write holding it is stored. The caller that finds
+    /// no write under way writes for everyone waiting, with its <paramref name="cancellationToken"/>.
+    /// </summary>
     public async Task UpdateAsync(Action<UploadCheckpoint> mutate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mutate);
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var pending = new PendingMutation(mutate);
+        bool writer;
+        lock (_gate)
         {
-            for (var attempt = 0; ; attempt++)
+            _queue.Add(pending);
+            writer = !_writing;
+            _writing = true;
+        }
+
+        if (writer)
+        {
+            await WriteQueuedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteQueuedAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<PendingMutation> batch;
+            lock (_gate)
             {
-                var copy = Clone(Current);
-                mutate(copy);
-                copy.UpdatedAt = _time.GetUtcNow();
-                try
+                if (_queue.Count == 0)
                 {
-                    _etag = await _store.SaveAsync(Key, copy, _etag, cancellationToken).ConfigureAwait(false);
-                    Current = copy;
+                    _writing = false;
                     return;
                 }
-                catch (CheckpointConflictException) when (attempt < 20)
-                {
-                    var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false);
-                    if (fresh is null)
-                    {
-                        // It existed and is gone: the upload was cancelled. A late writer must not bring it back.
-                        throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{Key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
-                    }
-                    else
-                    {
-                        Current = fresh.Checkpoint;
-                        _etag = fresh.ETag;
-                    }
-                }
+
+                batch = _queue;
+                _queue = [];
+            }
+
+            try
+            {
+                await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.ForEach(p => p.Stored.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(p => p.Stored.TrySetException(ex));
             }
         }
-        finally
+    }
+
+    private async Task WriteAsync(List<PendingMutation> batch, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
         {
-            _lock.Release();
+            var copy = Clone(Current);
+            batch.ForEach(p => p.Mutate(copy));
+            copy.UpdatedAt = _time.GetUtcNow();
+            try
+            {
+                _etag = await _store.SaveAsync(Key, copy, _etag, cancellationToken).ConfigureAwait(false);
+                Current = copy;
+                return;
+            }
+            catch (CheckpointConflictException)
+            {
+                if (_time.GetElapsedTime(started) > ContentionLimit)
+                {
+                    throw new UploadException(UploadErrorCodes.CheckpointContention,
+                        $"The checkpoint '{Key}' changed under every one of {attempt} writes.", UploadErrorKind.Retryable);
+                }
+
+                // Another writer got there first: take its state, pause a little (longer after each collision, at
+                // random, so the writers spread out) and apply this batch on top. If the checkpoint existed and is
+                // gone, the upload was cancelled, and a late writer must not bring it back.
+                var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{Key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
+                Current = fresh.Checkpoint;
+                _etag = fresh.ETag;
+#pragma warning disable CA5394 // Jitter, not security.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
+#pragma warning restore CA5394
+            }
         }
     }
 
@@ -89,4 +144,11 @@ public sealed class CheckpointSession
     }
 
     private static UploadCheckpoint Clone(UploadCheckpoint checkpoint) => CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint));
+
+    private sealed class PendingMutation(Action<UploadCheckpoint> mutate)
+    {
+        public Action<UploadCheckpoint> Mutate { get; } = mutate;
+
+        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
