@@ -48,6 +48,9 @@ public static class UploadErrorCodes
     /// <summary>The checkpoint kept changing under this writer (many parallel writers); retrying the step resumes.</summary>
     public const string CheckpointContention = "CheckpointContention";
 
+    /// <summary>Azure Storage (the source blob or the checkpoint) or the network failed after the client's own retries.</summary>
+    public const string StorageUnavailable = "StorageUnavailable";
+
     /// <summary>An option or metadata field is invalid.</summary>
     public const string InvalidRequest = "InvalidRequest";
 }

@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Vod.Alibaba.Errors;
 using Vod.Alibaba.VodApi;
@@ -84,5 +85,17 @@ public sealed class UploadActivities(UploadEngine engine, VodClient vod, Records
         {
             throw ex.IsRetryable ? new TransientUploadException(ex.Code, ex.Message) : new FatalUploadException(ex.Code, ex.Message);
         }
+        catch (Exception ex) when (IsTransientInfrastructure(ex))
+        {
+            // Storage or the network failed beyond the client's own retries: the step runs again later and resumes.
+            throw new TransientUploadException(UploadErrorCodes.StorageUnavailable, $"{ex.GetType().Name}{(ex is RequestFailedException r ? $" {r.Status} {r.ErrorCode}" : string.Empty)}; the step will be retried.");
+        }
     }
+
+    private static bool IsTransientInfrastructure(Exception ex) => ex switch
+    {
+        RequestFailedException storage => storage.Status is 0 or 408 or 429 or >= 500,
+        HttpRequestException or IOException or TimeoutException => true,
+        _ => false,
+    };
 }
