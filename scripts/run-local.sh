@@ -35,7 +35,8 @@ if ! command -v func >/dev/null 2>&1; then
   npm install --global azure-functions-core-tools@4 --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || true
 fi
 
-cat <<INFO
+if command -v func >/dev/null 2>&1; then
+  cat <<INFO
 
 Drop a file to upload it (the app creates the vod-incoming container when it starts; Azurite's well-known dev account):
   az storage blob upload --connection-string UseDevelopmentStorage=true -c vod-incoming -f movie.mp4 -n movie.mp4
@@ -44,8 +45,6 @@ or start one through the API (local function keys are not checked by Core Tools)
 and watch it: curl http://localhost:7071/api/uploads   |   emulator state: curl http://127.0.0.1:5080/_emulator/state
 
 INFO
-
-if command -v func >/dev/null 2>&1; then
   cd functions/Vod.Functions
   func start --port 7071
 else
