@@ -66,6 +66,22 @@ public sealed class CheckpointAndCredentialTests
     }
 
     [Fact]
+    public void A_copy_changes_without_touching_the_original()
+    {
+        var original = Sample();
+        original.Parts.Add(new CheckpointPart(1, "\"A\"", 10, 1));
+
+        var copy = original.Copy();
+        copy.Parts.Add(new CheckpointPart(2, "\"B\"", 10, 2));
+        copy.UploadId = "U2";
+
+        Assert.Equal([1], original.Parts.Select(p => p.Number));
+        Assert.Null(original.UploadId);
+        Assert.Equal([1, 2], copy.Parts.Select(p => p.Number));
+        Assert.Equal(CheckpointJson.Serialize(original), CheckpointJson.Serialize(original.Copy()));
+    }
+
+    [Fact]
     public async Task Many_writers_on_one_blob_checkpoint_lose_no_part_and_fail_no_write()
     {
         // Arrange: five part batches (five sessions, as five activities hold them), each storing five parts at a time,

@@ -101,7 +101,7 @@ public sealed class CheckpointSession
         var started = _time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            var copy = Clone(Current);
+            var copy = Current.Copy();
             batch.ForEach(p => p.Mutate(copy));
             copy.UpdatedAt = _time.GetUtcNow();
             try
@@ -142,8 +142,6 @@ public sealed class CheckpointSession
             _etag = fresh.ETag;
         }
     }
-
-    private static UploadCheckpoint Clone(UploadCheckpoint checkpoint) => CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint));
 
     private sealed class PendingMutation(Action<UploadCheckpoint> mutate)
     {

@@ -73,6 +73,14 @@ public sealed class UploadCheckpoint
     /// <summary>Bytes in recorded parts.</summary>
     public long BytesDone => Parts.Sum(p => p.Size);
 
+    /// <summary>A copy to change without touching this one (everything but the part list is immutable or a value).</summary>
+    public UploadCheckpoint Copy()
+    {
+        var copy = (UploadCheckpoint)MemberwiseClone();
+        copy.Parts = [.. Parts];
+        return copy;
+    }
+
     /// <summary>
     /// The checkpoint key of a pinned source (what <see cref="Engine.UploadPlan.Source"/> holds): a readable prefix and a hash of kind, location and version, so the same
     /// file name in two places, or two versions of one blob, never share a checkpoint.
