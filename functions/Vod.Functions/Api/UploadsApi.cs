@@ -122,10 +122,27 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         }
 
         var stored = instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed && instance.ReadInputAs<UploadJob>() is { } job
-            ? await engine.ProgressAsync(CheckpointKey(job), request.HttpContext.RequestAborted)
+            ? await StoredProgressAsync(job, request.HttpContext.RequestAborted)
             : null;
         return new OkObjectResult(UploadView.From(instance, stored));
     }
+
+    // The checkpoint only sharpens the progress: when it cannot be read, the orchestration's own status still answers.
+    private async Task<UploadProgress?> StoredProgressAsync(UploadJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await engine.ProgressAsync(CheckpointKey(job), cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogProgressUnavailable(logger, job.UploadId, ex.Status);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Checkpoint of upload {UploadId} could not be read ({Status}); its status shows the orchestration's progress")]
+    private static partial void LogProgressUnavailable(ILogger logger, string uploadId, int status);
 
     /// <summary><c>GET /api/uploads?status=Running&amp;pageSize=50&amp;continuationToken=…</c>.</summary>
     [Function("ListUploads")]

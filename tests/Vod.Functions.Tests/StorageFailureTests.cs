@@ -2,8 +2,8 @@ using Vod.Functions.Uploads;
 
 namespace Vod.Functions.Tests;
 
-/// <summary>How activities report failures the engine does not classify: storage or network trouble is worth a retry.</summary>
-public sealed class ActivityFailureTests : IAsyncLifetime
+/// <summary>When Azure Storage is unwell: activities report it as worth a retry, and the status API still answers.</summary>
+public sealed class StorageFailureTests : IAsyncLifetime
 {
     private FunctionsHarness _harness = null!;
 
@@ -39,6 +39,27 @@ public sealed class ActivityFailureTests : IAsyncLifetime
         {
             Assert.IsType<Azure.RequestFailedException>(error);
         }
+    }
+
+    [Fact]
+    public async Task The_status_api_answers_from_the_orchestration_when_the_checkpoint_cannot_be_read()
+    {
+        // Arrange: a running upload, and an API whose checkpoint store answers 503.
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(300_000, 32), "status.mp4");
+        await _harness.Host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new Microsoft.DurableTask.StartOrchestrationOptions(job.UploadId));
+        var store = new UnwellStore(new Vod.Upload.Checkpoints.BlobCheckpointStore(_harness.Blobs.GetBlobContainerClient("unwell")), new Azure.RequestFailedException(503, "Storage said no.", "ServerBusy", null));
+        using var http = new HttpClient();
+        var engine = new Vod.Upload.Engine.UploadEngine(_harness.Vod, new Vod.Alibaba.Oss.OssClient(http), store, new Vod.Upload.Sources.UploadSourceResolver(_harness.Blobs));
+        var api = new Api.UploadsApi(_harness.Jobs, engine, _harness.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.UploadsApi>.Instance);
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+
+        // Act
+        var answer = await api.Get(request, job.UploadId, _harness.Host.Client);
+
+        // Assert
+        var view = Assert.IsType<Api.UploadView>(Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(answer).Value);
+        Assert.Equal(job.UploadId, view.Id);
+        Assert.NotEqual("Completed", view.Status);
     }
 
     private sealed class UnwellStore(Vod.Upload.Checkpoints.ICheckpointStore inner, Exception failure) : Vod.Upload.Checkpoints.ICheckpointStore
