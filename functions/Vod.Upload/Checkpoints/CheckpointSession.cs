@@ -11,6 +11,9 @@ public sealed class CheckpointSession
     /// <summary>Conflicting writes are retried this long (with growing, jittered pauses) before the step gives up.</summary>
     private static readonly TimeSpan ContentionLimit = TimeSpan.FromMinutes(2);
 
+    /// <summary>A bound on the attempts too, whatever the clock says (a frozen test clock measures no time).</summary>
+    private const int MaxConflictingWrites = 1000;
+
     private readonly ICheckpointStore _store;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -112,7 +115,7 @@ public sealed class CheckpointSession
             }
             catch (CheckpointConflictException)
             {
-                if (_time.GetElapsedTime(started) > ContentionLimit)
+                if (_time.GetElapsedTime(started) > ContentionLimit || attempt >= MaxConflictingWrites)
                 {
                     throw new UploadException(UploadErrorCodes.CheckpointContention,
                         $"The checkpoint '{Key}' changed under every one of {attempt} writes.", UploadErrorKind.Retryable);
