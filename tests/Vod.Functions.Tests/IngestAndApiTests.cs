@@ -70,18 +70,29 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Concurrent_deliveries_and_starts_of_one_blob_version_start_one_upload_and_fail_none()
+    public async Task A_start_that_loses_a_race_is_a_duplicate_and_a_start_refused_for_another_reason_fails()
     {
-        var blob = await BlobAsync("race.mp4", FunctionsHarness.Data(300_000, 9));
+        // Arrange: the backend refuses the start because a concurrent one created the instance first — or, for the
+        // last blob, refuses it with no instance created.
+        var delivered = await BlobAsync("race.mp4", FunctionsHarness.Data(300_000, 9));
+        await BlobAsync("race-api.mp4", FunctionsHarness.Data(300_000, 10));
+        var broken = await BlobAsync("broken.mp4", FunctionsHarness.Data(300_000, 11));
+        var raced = new RefusingClient(_harness.Host.Client) { AnotherStartWins = true };
+        var refusing = new RefusingClient(_harness.Host.Client);
 
-        var deliveries = Enumerable.Range(0, 4).Select(_ => Ingest().Run(blob, "race.mp4", _harness.Host.Client, CancellationToken.None));
-        var starts = Enumerable.Range(0, 3).Select(_ => Api().Start(Request("""{"name":"race.mp4"}"""), _harness.Host.Client));
-        await Task.WhenAll(deliveries);
-        var answers = await Task.WhenAll(starts);
+        // Act
+        await Ingest().Run(delivered, "race.mp4", raced, CancellationToken.None);
+        var answer = await Api().Start(Request("""{"name":"race-api.mp4"}"""), raced);
+        var failure = await Record.ExceptionAsync(() => Ingest().Run(broken, "broken.mp4", refusing, CancellationToken.None));
 
+        // Assert: the lost races start nothing more and fail nothing (the API says 409); the other refusal surfaces.
+        Assert.Equal(2, raced.Refused);
         var instances = await _harness.Host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "upl-" }).ToListAsync();
-        Assert.Single(instances, i => i.Name == nameof(UploadOrchestration.UploadOrchestrator));
-        Assert.All(answers, answer => Assert.Equal("UploadExists", Code(answer)));
+        Assert.Equal(2, instances.Count(i => i.Name == nameof(UploadOrchestration.UploadOrchestrator)));
+        Assert.Equal("UploadExists", Code(answer));
+        Assert.Equal(409, ((ObjectResult)answer).StatusCode);
+        Assert.IsType<InvalidOperationException>(failure);
+        Assert.Equal(1, refusing.Refused);
     }
 
     private static readonly JsonSerializerOptions AspNetJson = new(JsonSerializerDefaults.Web);
