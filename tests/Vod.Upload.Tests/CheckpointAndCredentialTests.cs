@@ -87,7 +87,7 @@ public sealed class CheckpointAndCredentialTests
         // Arrange: five part batches (five sessions, as five activities hold them), each storing five parts at a time,
         // 400 parts in all, on one checkpoint blob — the contention of a busy upload.
         await using var azurite = await Azurite.StartAsync();
-        var store = new BlobCheckpointStore(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "contended"));
+        var store = new CountingStore(new BlobCheckpointStore(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "contended")));
         await CheckpointSession.New(store, "key", Sample(), TimeProvider.System).UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
         var sessions = new List<CheckpointSession>();
         for (var i = 0; i < 5; i++)
@@ -106,6 +106,52 @@ public sealed class CheckpointAndCredentialTests
         var stored = await store.LoadAsync("key", CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, 400), stored!.Checkpoint.Parts.Select(p => p.Number).Order());
         Assert.Equal("U", stored.Checkpoint.UploadId);
+        Assert.True(store.Stored < 400, $"{store.Stored} stored writes for 400 parts: nothing was committed together");
+    }
+
+    /// <summary>The real store, counting the writes it stored (conflicting ones are not counted).</summary>
+    private sealed class CountingStore(ICheckpointStore inner) : ICheckpointStore
+    {
+        private int _stored;
+
+        public int Stored => _stored;
+
+        public Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken) => inner.LoadAsync(key, cancellationToken);
+
+        public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken)
+        {
+            var tag = await inner.SaveAsync(key, checkpoint, ifMatch, cancellationToken);
+            Interlocked.Increment(ref _stored);
+            return tag;
+        }
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+    }
+
+    [Fact]
+    public async Task The_blob_stores_summary_is_read_from_metadata_and_matches_the_checkpoint()
+    {
+        // Arrange: a checkpoint with two parts, one blob holding the same JSON without metadata (an older checkpoint).
+        await using var azurite = await Azurite.StartAsync();
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "summaries");
+        var store = new BlobCheckpointStore(container);
+        var session = CheckpointSession.New(store, "key", Sample(), TimeProvider.System);
+        await session.UpdateAsync(c => c.Parts.AddRange([new CheckpointPart(1, "\"A\"", 40, 1), new CheckpointPart(2, "\"B\"", 40, 2)]), CancellationToken.None);
+        await container.GetBlobClient("old.json").UploadAsync(BinaryData.FromBytes(CheckpointJson.Serialize(session.Current)));
+
+        // Act
+        var summary = await store.SummarizeAsync("key", CancellationToken.None);
+        var old = await store.SummarizeAsync("old", CancellationToken.None);
+        var missing = await store.SummarizeAsync("missing", CancellationToken.None);
+        var metadata = (await container.GetBlobClient("key.json").GetPropertiesAsync()).Value.Metadata;
+
+        // Assert
+        Assert.Equal(new CheckpointSummary("v1", 2, 3, 80, 100, Completed: false), summary);
+        Assert.Equal("2", metadata["partsdone"]);
+        Assert.Equal(summary, old);
+        Assert.Null(missing);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -38,7 +39,7 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
         {
             var response = await container.GetBlobClient(key + Suffix).UploadAsync(
                 BinaryData.FromBytes(CheckpointJson.Serialize(checkpoint)),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Metadata = SummaryMetadata(checkpoint.Summarize()) },
                 cancellationToken).ConfigureAwait(false);
             return response.Value.ETag.ToString();
         }
@@ -46,6 +47,22 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
         {
             throw new CheckpointConflictException(key);
         }
+    }
+
+    /// <summary>Reads the summary the last write stored in the blob's metadata: one HEAD, whatever the checkpoint's size.</summary>
+    public async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken)
+    {
+        IDictionary<string, string> metadata;
+        try
+        {
+            metadata = (await container.GetBlobClient(key + Suffix).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Metadata;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+
+        return SummaryFrom(metadata) ?? (await LoadAsync(key, cancellationToken).ConfigureAwait(false))?.Checkpoint.Summarize();
     }
 
     /// <inheritdoc/>
@@ -91,6 +108,39 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
                 yield return stored;
             }
         }
+    }
+
+    private static Dictionary<string, string> SummaryMetadata(CheckpointSummary summary)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["partsdone"] = Number(summary.PartsDone),
+            ["partcount"] = Number(summary.PartCount),
+            ["bytesdone"] = Number(summary.BytesDone),
+            ["totalbytes"] = Number(summary.TotalBytes),
+            ["completed"] = summary.Completed ? "true" : "false",
+        };
+        if (summary.MediaId is { } mediaId)
+        {
+            metadata["mediaid"] = mediaId;
+        }
+
+        return metadata;
+
+        static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    // Null for a checkpoint written before summaries were kept in its metadata.
+    private static CheckpointSummary? SummaryFrom(IDictionary<string, string> metadata)
+    {
+        long? Number(string name) => metadata.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        if (Number("partsdone") is not { } partsDone || Number("partcount") is not { } partCount || Number("bytesdone") is not { } bytesDone
+            || Number("totalbytes") is not { } totalBytes || !metadata.TryGetValue("completed", out var completed))
+        {
+            return null;
+        }
+
+        return new CheckpointSummary(metadata.TryGetValue("mediaid", out var mediaId) ? mediaId : null, (int)partsDone, (int)partCount, bytesDone, totalBytes, completed == "true");
     }
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)

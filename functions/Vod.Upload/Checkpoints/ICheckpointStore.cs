@@ -25,6 +25,13 @@ public interface ICheckpointStore
     /// <summary>Deletes the checkpoint (no error when there is none).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How far the checkpoint's upload is, read as cheaply as the store can (a status poll must not download every
+    /// part record); null when there is no checkpoint. By default the checkpoint is loaded.
+    /// </summary>
+    async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken) =>
+        (await LoadAsync(key, cancellationToken).ConfigureAwait(false))?.Checkpoint.Summarize();
+
     /// <summary>Every checkpoint.</summary>
     IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken);
 }

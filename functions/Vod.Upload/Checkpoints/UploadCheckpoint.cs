@@ -73,6 +73,11 @@ public sealed class UploadCheckpoint
     /// <summary>Bytes in recorded parts.</summary>
     public long BytesDone => Parts.Sum(p => p.Size);
 
+    /// <summary>How far the upload is: what a status page needs, without the part list.</summary>
+    public CheckpointSummary Summarize() => Completed
+        ? new CheckpointSummary(MediaId, PartCount, PartCount, Identity.Size, Identity.Size, Completed: true)
+        : new CheckpointSummary(MediaId, Parts.Count, PartCount, BytesDone, Identity.Size, Completed: false);
+
     /// <summary>A copy to change without touching this one (everything but the part list is immutable or a value).</summary>
     public UploadCheckpoint Copy()
     {
@@ -112,6 +117,15 @@ public sealed class UploadCheckpoint
         return (readable.Length == 0 ? "upload" : readable) + "-" + hash;
     }
 }
+
+/// <summary>How far a checkpoint's upload is.</summary>
+/// <param name="MediaId">VideoId or ImageId, once created.</param>
+/// <param name="PartsDone">Parts stored and verified.</param>
+/// <param name="PartCount">Parts in the plan.</param>
+/// <param name="BytesDone">Bytes in the stored parts.</param>
+/// <param name="TotalBytes">Bytes in the source.</param>
+/// <param name="Completed">Whether the object is complete and verified.</param>
+public sealed record CheckpointSummary(string? MediaId, int PartsDone, int PartCount, long BytesDone, long TotalBytes, bool Completed);
 
 /// <summary>A stored, verified part.</summary>
 /// <param name="Number">Part number.</param>

@@ -397,22 +397,13 @@ public sealed class UploadEngine
 
     /// <summary>
     /// Where an upload stands according to its checkpoint — the parts stored and verified so far — or null when it has
-    /// no checkpoint (not started, finished and cleaned up, or cancelled). Reads one checkpoint; writes nothing.
+    /// no checkpoint (not started, finished and cleaned up, or cancelled). Reads the store's summary (for blobs, one
+    /// HEAD request, not the part list); writes nothing.
     /// </summary>
-    public async Task<UploadProgress?> ProgressAsync(string checkpointKey, CancellationToken cancellationToken)
-    {
-        var stored = await _checkpoints.LoadAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        var checkpoint = stored.Checkpoint;
-        var total = checkpoint.Identity.Size;
-        return checkpoint.Completed
-            ? new UploadProgress(checkpoint.MediaId ?? string.Empty, total, total, checkpoint.PartCount, checkpoint.PartCount)
-            : new UploadProgress(checkpoint.MediaId ?? string.Empty, checkpoint.BytesDone, total, checkpoint.Parts.Count, checkpoint.PartCount);
-    }
+    public async Task<UploadProgress?> ProgressAsync(string checkpointKey, CancellationToken cancellationToken) =>
+        await _checkpoints.SummarizeAsync(checkpointKey, cancellationToken).ConfigureAwait(false) is { } summary
+            ? new UploadProgress(summary.MediaId ?? string.Empty, summary.BytesDone, summary.TotalBytes, summary.PartsDone, summary.PartCount)
+            : null;
 
     /// <summary>
     /// Cancels an upload: aborts its multipart upload (so no parts are left to cost money) and deletes its checkpoint.
