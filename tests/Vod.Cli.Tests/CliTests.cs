@@ -70,20 +70,22 @@ public sealed class CliTests : IAsyncLifetime
     {
         // Arrange
         var file = File("movie.mp4", 12 * 1024 * 1024);
-        _emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(150);
+        _emulator.Faults.PartGate.HoldAfter(5);
         using var first = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "512KiB", "--parallel", "2", "--title", "Killed");
 
-        // Act: kill -9 once a few parts are recorded, then run the same command again.
+        // Act: kill -9 while parts are being sent (5 stored and recorded, more held), then run the same command again.
         var checkpoint = await WaitForCheckpointAsync(5);
+        await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
         first.Process.Kill(entireProcessTree: true);
         await first.WaitAsync(TimeSpan.FromSeconds(30));
         var recordedAtKill = JsonDocument.Parse(System.IO.File.ReadAllBytes(Directory.GetFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Single())).RootElement
             .GetProperty("parts").EnumerateArray().Select(p => p.GetProperty("number").GetInt32()).ToList();
-        _emulator.Faults.OssLatency = TimeSpan.Zero;
+        _emulator.Faults.PartGate.Release();
         var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "512KiB", "--parallel", "2");
 
         // Assert
         Assert.True(exit == 0, stderr);
+        Assert.Equal(5, recordedAtKill.Count);
         var videoId = checkpoint.GetProperty("mediaId").GetString()!;
         Assert.Contains("Resuming", stdout);
         Assert.Contains($"VideoId: {videoId}", stdout);
@@ -100,13 +102,16 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("TERM")]
     public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal)
     {
+        // The signal lands while the upload is in progress: two parts stored and recorded, the next ones held.
         var file = File("talk.mov", 8 * 1024 * 1024);
-        _emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(200);
+        _emulator.Faults.PartGate.HoldAfter(2);
         using var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
         await WaitForCheckpointAsync(2);
+        await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
 
         upload.Signal(signal);
-        var exit = await upload.WaitAsync(TimeSpan.FromSeconds(30));
+        var exit = await upload.WaitAsync(TimeSpan.FromSeconds(60));
+        _emulator.Faults.PartGate.Release();
         var (listExit, listed, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints", "--json");
         var (cancelExit, cancelled, cancelError) = await VodProcess.RunAsync(_work, Environment(), "cancel", file);
 

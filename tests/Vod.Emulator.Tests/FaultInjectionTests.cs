@@ -102,11 +102,14 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     public async Task A_shortened_credential_lifetime_is_what_upload_auth_says_and_what_oss_enforces()
     {
         (await _emulator.AdminAsync("credentials/lifetime", new { seconds = 1 })).EnsureSuccessStatusCode();
+        var before = DateTimeOffset.UtcNow;
         var created = await _emulator.Vod.CreateUploadVideoAsync(new CreateUploadVideoRequest { Title = "short", FileName = "s.mp4" });
+        var after = DateTimeOffset.UtcNow;
         var auth = created.DecodeAuth();
 
         Assert.Equal("1", auth.Expiration);
-        Assert.InRange(auth.ExpireUtcTime!.Value, DateTimeOffset.UtcNow.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(2));
+        // Issued between before and after, for one second; ExpireUTCTime has whole seconds.
+        Assert.InRange(auth.ExpireUtcTime!.Value, before.AddSeconds(-1), after.AddSeconds(2));
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         var expired = await Assert.ThrowsAsync<AlibabaCloudException>(() => _emulator.Oss.HeadObjectAsync(OssObjectLocation.From(created.DecodeAddress()), auth.Credential));
         Assert.Equal("SecurityTokenExpired", expired.Code);

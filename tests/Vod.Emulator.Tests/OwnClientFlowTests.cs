@@ -43,6 +43,7 @@ public sealed class OwnClientFlowTests : IAsyncLifetime
         var (created, target, credential) = await CreateVideoAsync();
         var data = Data(3 * 256 * 1024 + 1000, 1);
         var partSize = 256 * 1024;
+        (await _emulator.AdminAsync("media/hold-transcoding")).EnsureSuccessStatusCode();
 
         // Act
         var uploadId = await oss.InitiateMultipartUploadAsync(target, credential, new OssRequestOptions { ContentType = "video/mp4" });
@@ -76,6 +77,7 @@ public sealed class OwnClientFlowTests : IAsyncLifetime
         var again = await Assert.ThrowsAsync<AlibabaCloudException>(() => oss.CompleteMultipartUploadAsync(target, uploadId, parts, credential));
         Assert.Equal(AlibabaErrorKind.UploadGone, again.Kind);
         Assert.Equal("UploadSucc", (await _emulator.Vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = created.VideoId })).Video.Status);
+        (await _emulator.AdminAsync("media/release-transcoding")).EnsureSuccessStatusCode();
         await WaitUntilAsync(async () => (await _emulator.Vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = created.VideoId })).Video.Status == "Normal");
     }
 
@@ -327,10 +329,10 @@ public sealed class OwnClientFlowTests : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 15 s");
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s");
             await Task.Delay(50);
         }
     }

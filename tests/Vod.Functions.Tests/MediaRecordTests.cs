@@ -70,7 +70,7 @@ public sealed class MediaRecordTests : IAsyncLifetime
         await _records.EnsureCreatedAsync("video", created.VideoId, "dropped", "browser", null, CancellationToken.None);
         var oss = new OssClient(_http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic });
         await oss.PutObjectAsync(OssObjectLocation.From(created.DecodeAddress()), new MemoryStream(new byte[1000]), 1000, created.DecodeAuth().Credential);
-        await Task.Delay(800);
+        await Poll.UntilAsync(() => _emulator.State.Media[created.VideoId].Status == "Normal", "the emulator finishes transcoding");
         var receiver = new VodCallbackReceiver(Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y" }), TimeProvider.System, _records, _vod, NullLogger<VodCallbackReceiver>.Instance);
         var reconciliation = new Reconciliation(_records, receiver, Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", ReconcileAfterMinutes = 1 }),
             new ShiftedTime(TimeSpan.FromMinutes(5)), NullLogger<Reconciliation>.Instance);

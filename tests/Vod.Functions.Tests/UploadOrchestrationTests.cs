@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Vod.Alibaba.Hashing;
 using Vod.Functions.Api;
 using Vod.Functions.Uploads;
+using Vod.Testing;
 using Vod.Upload;
 
 namespace Vod.Functions.Tests;
@@ -144,13 +145,20 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
     public async Task No_secret_enters_inputs_outputs_custom_status_any_activity_payload_or_any_log()
     {
         // Arrange: failing parts and credentials that expire every second, so retries, refreshes and errors are logged.
+        // Every credential is also expired while two parts are held mid-upload, so at least one refresh after expiry
+        // happens however fast the machine runs.
         var job = Small(await _harness.PutBlobAsync(FunctionsHarness.Data(3 * 1024 * KiB, 5), "secret.mp4"));
         _harness.Emulator.Faults.FailUploadParts(0, 0.2, 503, Vod.Emulator.State.PartFailureMode.Status);
         _harness.Emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(200);
         _harness.Emulator.Credentials.Lifetime = TimeSpan.FromSeconds(1);
+        _harness.Emulator.Faults.PartGate.HoldAfter(1);
 
         // Act
-        var done = await RunAsync(job);
+        var running = RunAsync(job);
+        await _harness.Emulator.Faults.PartGate.WaitUntilHeldAsync(1, Poll.DefaultTimeout);
+        _harness.Emulator.Credentials.ExpireAll();
+        _harness.Emulator.Faults.PartGate.Release();
+        var done = await running;
 
         // Assert
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
@@ -179,8 +187,8 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
         await WaitForPhaseAsync(job.UploadId, "waiting-for-vod");
 
         await client.SuspendInstanceAsync(job.UploadId, "test");
+        await Poll.UntilAsync(async () => (await client.GetInstanceAsync(job.UploadId))?.RuntimeStatus == OrchestrationRuntimeStatus.Suspended, "suspended");
         await client.RaiseEventAsync(job.UploadId, UploadOrchestration.VodEventName, "UploadSucc");
-        await Task.Delay(500);
         var suspended = await client.GetInstanceAsync(job.UploadId);
         await client.ResumeInstanceAsync(job.UploadId, "test");
         var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true);
@@ -192,17 +200,12 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_through_the_api_terminates_aborts_the_multipart_upload_and_removes_the_checkpoint()
     {
-        // Arrange: an upload held mid-way by a slow emulator.
-        _harness.Emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(400);
+        // Arrange: an upload held mid-way: one part stored, the next ones held by the emulator.
+        _harness.Emulator.Faults.PartGate.HoldAfter(1);
         var job = Small(await _harness.PutBlobAsync(FunctionsHarness.Data(10 * 512 * KiB, 7), "cancel.mp4"));
         var client = _harness.Host.Client;
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
-        await WaitForPhaseAsync(job.UploadId, "uploading");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (_harness.Emulator.State.Uploads.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await _harness.Emulator.Faults.PartGate.WaitUntilHeldAsync(1, Poll.DefaultTimeout);
 
         var api = new UploadsApi(_harness.Jobs, _harness.Engine, _harness.Options, NullLogger<UploadsApi>.Instance);
         var request = new DefaultHttpContext().Request;
@@ -211,13 +214,14 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
 
         // Act
         var response = await api.Cancel(request, job.UploadId, client);
-        _harness.Emulator.Faults.OssLatency = TimeSpan.Zero;
+        var uploadsAfterCancel = _harness.Emulator.State.Uploads.Count;
+        _harness.Emulator.Faults.PartGate.Release();
         var missing = await api.Cancel(request, "upl-nothere", client);
 
         // Assert
         Assert.IsType<AcceptedResult>(response);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await client.GetInstanceAsync(job.UploadId))!.RuntimeStatus);
-        Assert.Empty(_harness.Emulator.State.Uploads);
+        Assert.Equal(0, uploadsAfterCancel);
         Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadsApi.CheckpointKey(job), CancellationToken.None));
         var problem = Assert.IsType<ObjectResult>(missing);
         Assert.Equal(404, problem.StatusCode);

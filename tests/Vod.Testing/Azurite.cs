@@ -5,23 +5,27 @@ using System.Net.Sockets;
 namespace Vod.Testing;
 
 /// <summary>
-/// Azurite's blob service (from the npm test tooling) on a free loopback port, in memory, for one test class or run.
+/// Azurite (from the npm test tooling) on free loopback ports, in memory, for one test class or run.
 /// </summary>
-public sealed class Azurite : IAsyncDisposable
+public sealed partial class Azurite : IAsyncDisposable
 {
     /// <summary>Azurite's well-known development account key (public, documented by Microsoft).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
 
-    private Azurite(Process process, int port, int tablePort)
+    private Azurite(Process process, int port, int queuePort, int tablePort)
     {
         _process = process;
         Port = port;
+        QueuePort = queuePort;
         TablePort = tablePort;
     }
 
+    /// <summary>The blob service's port.</summary>
     public int Port { get; }
+
+    public int QueuePort { get; }
 
     public int TablePort { get; }
 
@@ -29,25 +33,12 @@ public sealed class Azurite : IAsyncDisposable
 
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/devstoreaccount1");
 
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/devstoreaccount1");
+
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     public static async Task<Azurite> StartAsync()
-    {
-        // The probed port can be taken by a parallel test process before Azurite binds it: try another.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnceAsync();
-            }
-            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.StartsWith("Azurite exited", StringComparison.Ordinal))
-            {
-            }
-        }
-    }
-
-    private static async Task<Azurite> StartOnceAsync()
     {
         var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(main))
@@ -55,48 +46,50 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException("Azurite is not installed: run the README test command (it runs npm ci in tests/tooling).");
         }
 
-        var port = FreePort();
-        var queuePort = FreePort();
-        var tablePort = FreePort();
-        var start = new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"])
+        // Port 0: Azurite binds free ports itself and prints them, so no other process can take a probed port first.
+        var start = new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var process = NodeScript.StartNode(start);
+        var ports = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var stderr = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } match)
+            {
+                ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}.");
-            }
+            await Poll.UntilAsync(() => process.HasExited || ports.Count == 3, "Azurite listens on its three ports");
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
 
-            try
+        if (process.HasExited)
+        {
+            lock (stderr)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                using var table = new TcpClient();
-                await table.ConnectAsync(IPAddress.Loopback, tablePort);
-                return new Azurite(process, port, tablePort);
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {stderr}");
             }
         }
 
-        process.Kill(entireProcessTree: true);
-        throw new TimeoutException("Azurite did not start within 30 s.");
+        return new Azurite(process, ports["Blob"], ports["Queue"], ports["Table"]);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     public static int FreePort()
     {

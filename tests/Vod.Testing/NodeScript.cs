@@ -19,7 +19,7 @@ public static class NodeScript
             RedirectStandardOutput = true,
             WorkingDirectory = RepositoryPaths.Tooling,
         };
-        using var process = Process.Start(start)!;
+        using var process = StartNode(start);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -34,6 +34,21 @@ public static class NodeScript
         }
 
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts a node process; a machine without Node gets a message that names the cause, not ENOENT.</summary>
+    /// <exception cref="InvalidOperationException">node is not on the PATH.</exception>
+    public static Process StartNode(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                "Node.js ('node') is not on the PATH: the interop, emulator-flow, AppServer and Azurite-backed suites need Node 20 (see the README's test section).", ex);
+        }
     }
 
     /// <summary>Runs a script that prints one JSON document and fails the test when it exits non-zero.</summary>

@@ -86,7 +86,9 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
     {
         await using var harness = await EngineHarness.StartAsync(azurite.Blobs);
         harness.Emulator.Faults.FailUploadParts(0, 0.1, 503, Emulator.State.PartFailureMode.Status);
-        harness.Emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(60);
+        // 48 parts, 4 at a time, each answered after at least 100 ms: the upload lasts at least 1.2 s, longer than the
+        // 1 s credential, however fast the machine, so at least one refresh must happen.
+        harness.Emulator.Faults.OssLatency = TimeSpan.FromMilliseconds(100);
         harness.Emulator.Credentials.Lifetime = TimeSpan.FromSeconds(1);
         var data = EngineHarness.Data(12 * MiB, 12);
         var source = SourceReference.FromFile(EngineHarness.WriteFile(data, "chaos.mov"));

@@ -28,7 +28,7 @@ public sealed class OfficialClientCases : IDisposable
             RedirectStandardOutput = true,
             WorkingDirectory = RepositoryPaths.Tooling,
         };
-        using var process = Process.Start(start)!;
+        using var process = NodeScript.StartNode(start);
         var stderr = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(120_000) || process.ExitCode != 0)

@@ -47,6 +47,18 @@ public static class AdminEndpoints
                     break;
                 }
 
+                case ("POST", "faults/hold-parts"):
+                    host.Faults.PartGate.HoldAfter((await Read<AfterRequest>(http)).After);
+                    break;
+                case ("POST", "faults/release-parts"):
+                    host.Faults.PartGate.Release();
+                    break;
+                case ("POST", "media/hold-transcoding"):
+                    host.Lifecycle.TranscodeGate.HoldAfter(0);
+                    break;
+                case ("POST", "media/release-transcoding"):
+                    host.Lifecycle.TranscodeGate.Release();
+                    break;
                 case ("POST", "faults/throttle-vod"):
                     host.Faults.ThrottleVod((await Read<CountRequest>(http)).Count);
                     break;
@@ -113,6 +125,7 @@ public static class AdminEndpoints
                 bytesReceivedPerObject = state.BytesReceivedPerObject,
                 bytesReceivedPerUpload = state.BytesReceivedPerUpload,
                 partUploadsReceived = state.PartUploadsReceived,
+                partUploadsHeld = host.Faults.PartGate.Held,
                 credentials = host.Credentials.Issued.Select(c => new { c.AccessKeyId, c.ExpiresAt, c.Bucket, c.Key, c.KeyPrefix, c.MayCallVod }),
             }, Json);
         }
@@ -153,6 +166,11 @@ public static class AdminEndpoints
         public int OssMilliseconds { get; set; }
 
         public int VodMilliseconds { get; set; }
+    }
+
+    private sealed class AfterRequest
+    {
+        public int After { get; set; }
     }
 
     private sealed class CountRequest

@@ -147,6 +147,7 @@ public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAu
             return;
         }
 
+        await faults.PartGate.PassAsync(request.Http.RequestAborted);
         lock (state.Sync)
         {
             // Every UploadPart request that names a live upload counts, whether it then succeeds or not.

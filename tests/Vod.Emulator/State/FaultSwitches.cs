@@ -48,6 +48,9 @@ public sealed class FaultSwitches
 
     public TimeSpan OssLatency { get; set; }
 
+    /// <summary>Holds UploadPart requests (before they are counted or read) while a test wants an upload mid-way.</summary>
+    public Gate PartGate { get; } = new();
+
     public TimeSpan VodLatency { get; set; }
 
     public CallbackFaultMode CallbackFault { get; private set; }
@@ -185,5 +188,7 @@ public sealed class FaultSwitches
             OssLatency = TimeSpan.Zero;
             VodLatency = TimeSpan.Zero;
         }
+
+        PartGate.Release();
     }
 }

@@ -18,6 +18,12 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
     /// <summary>Where events go when the upload named no callback URL. Settable at run time.</summary>
     public Uri? DefaultCallbackUrl { get; set; } = options.CallbackUrl;
 
+    /// <summary>
+    /// Videos wait in <c>UploadSucc</c> at this gate before transcoding starts; open by default. Tests hold it to observe
+    /// <c>UploadSucc</c> however slowly they run, then release it.
+    /// </summary>
+    public Gate TranscodeGate { get; } = new();
+
     /// <summary>The public (real-format) URL of an object, as VOD reports it: always http.</summary>
     public string FileUrl(string bucket, string key) => $"http://{bucket}.oss-{options.Region}.aliyuncs.com/{key}";
 
@@ -80,6 +86,7 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
     private async Task TranscodeAsync(MediaRecord media, long size)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, options.TranscodeDelay.TotalMilliseconds / 4)), time);
+        await TranscodeGate.PassAsync(CancellationToken.None);
         lock (state.Sync)
         {
             if (!state.Media.ContainsKey(media.Id))
