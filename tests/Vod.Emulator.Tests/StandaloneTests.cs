@@ -46,7 +46,7 @@ public sealed class StandaloneTests
         using var process = Process.Start(start)!;
         try
         {
-            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(Testing.Poll.DefaultTimeout);
             Assert.NotNull(first);
             Assert.StartsWith("VOD emulator listening on http://127.0.0.1:", first);
             var baseUri = new Uri(first["VOD emulator listening on ".Length..]);
@@ -64,7 +64,7 @@ public sealed class StandaloneTests
                 await term.WaitForExitAsync();
             }
 
-            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            using var exited = new CancellationTokenSource(Testing.Poll.DefaultTimeout);
             await process.WaitForExitAsync(exited.Token);
             Assert.True(process.HasExited);
         }
