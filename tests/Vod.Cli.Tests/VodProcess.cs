@@ -48,7 +48,9 @@ public sealed class VodProcess : IDisposable
 
     public static VodProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [VodDll, .. args])
+        // As from a terminal, SIGINT (Ctrl+C) must reach vod: a runner started in the background (a script's '&', some
+        // CI agents) ignores SIGINT, and children inherit that, so the program would never see the interrupt.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", VodDll, .. args])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
