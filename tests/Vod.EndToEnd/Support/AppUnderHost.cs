@@ -25,6 +25,7 @@ public sealed class AppUnderHost : IAsyncLifetime
     public const int Parallel = 2;
 
     private bool _failed;
+    private int _disposed;
 
     /// <summary>Where logs and data of this run go.</summary>
     public string RunFolder { get; } = Path.Combine(Path.GetTempPath(), "vod-e2e-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
@@ -65,7 +66,22 @@ public sealed class AppUnderHost : IAsyncLifetime
                 : Task.CompletedTask;
         }
 
-        return StartAsync(command);
+        return StartOrCleanUpAsync(command);
+    }
+
+    // xUnit may not dispose a fixture whose start failed: stop what did start, keep the logs, say where they are.
+    private async Task StartOrCleanUpAsync(FunctionsHostCommand command)
+    {
+        try
+        {
+            await StartAsync(command);
+        }
+        catch (Exception ex)
+        {
+            _failed = true;
+            await DisposeAsync();
+            throw new InvalidOperationException($"The app did not start under the Functions host: {ex.Message}\nRun folder (kept): {RunFolder}", ex);
+        }
     }
 
     private async Task StartAsync(FunctionsHostCommand command)
@@ -148,6 +164,11 @@ public sealed class AppUnderHost : IAsyncLifetime
     /// <inheritdoc/>
     public async Task DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Api?.Dispose();
         if (Host is not null)
         {

@@ -50,7 +50,16 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
     public static async Task<FunctionsHostProcess> StartAsync(FunctionsHostCommand command, string appFolder, string runFolder, int port, IReadOnlyDictionary<string, string?> environment)
     {
         var host = new FunctionsHostProcess(command, appFolder, runFolder, port, environment);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
         return host;
     }
 
