@@ -74,6 +74,16 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         }
 
         var container = body.Container ?? options.Value.IncomingContainer;
+        if (BlobNames.ContainerProblem(container) is { } badContainer)
+        {
+            return Problems.Invalid("InvalidContainer", badContainer);
+        }
+
+        if (BlobNames.BlobProblem(body.Name) is { } badName)
+        {
+            return Problems.Invalid("InvalidName", badName);
+        }
+
         (UploadJob? Job, Refusal? Refusal) built;
         try
         {
@@ -82,6 +92,11 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return Problems.NotFound($"The blob '{container}/{body.Name}' does not exist.");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            // A name the checks above let through but the storage service refuses is still the caller's input.
+            return Problems.Invalid("InvalidName", $"Storage refused the container or blob name ({ex.ErrorCode}).");
         }
 
         if (built.Refusal is { } refusal)
@@ -161,26 +176,54 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
             statuses.Add(status);
         }
 
-        var pageSize = int.TryParse(request.Query["pageSize"], out var size) ? size : 50;
+        var pageSizeText = request.Query["pageSize"].FirstOrDefault();
+        var pageSize = pageSizeText is null ? 50 : int.TryParse(pageSizeText, out var size) ? size : 0;
         if (pageSize is < 1 or > 500)
         {
-            return Problems.Invalid("InvalidPageSize", "pageSize must be 1–500.");
+            return Problems.Invalid("InvalidPageSize", "pageSize must be a whole number 1–500.");
         }
 
-        var query = new OrchestrationQuery
+        if (ListCursor.TryDecode(request.Query["continuationToken"].FirstOrDefault()) is not { } cursor)
         {
-            InstanceIdPrefix = "upl-",
-            Statuses = statuses.Count > 0 ? statuses : null,
-            PageSize = pageSize,
-            ContinuationToken = request.Query["continuationToken"].FirstOrDefault(),
-            FetchInputsAndOutputs = true,
-        };
-        var page = await client.GetAllInstancesAsync(query).AsPages().FirstAsync(request.HttpContext.RequestAborted);
-        return new OkObjectResult(new
+            return Problems.Invalid("InvalidContinuationToken", "continuationToken is not a token this API returned.");
+        }
+
+        // Sub-orchestrations (ids with ':') share the prefix and are dropped, so one backend page may hold fewer uploads
+        // than asked for: read on until the page is full, and remember where inside a backend page it stopped.
+        var items = new List<UploadView>(pageSize);
+        ListCursor? next;
+        while (true)
         {
-            items = page.Values.Where(i => !i.InstanceId.Contains(':', StringComparison.Ordinal)).Select(i => UploadView.From(i)),
-            continuationToken = page.ContinuationToken,
-        });
+            var query = new OrchestrationQuery
+            {
+                InstanceIdPrefix = "upl-",
+                Statuses = statuses.Count > 0 ? statuses : null,
+                PageSize = pageSize,
+                ContinuationToken = cursor.Backend,
+                FetchInputsAndOutputs = true,
+            };
+            var page = await client.GetAllInstancesAsync(query).AsPages().FirstAsync(request.HttpContext.RequestAborted);
+            var uploads = page.Values.Where(i => !i.InstanceId.Contains(':', StringComparison.Ordinal)).ToList();
+            var taken = Math.Min(pageSize - items.Count, Math.Max(0, uploads.Count - cursor.Skip));
+            items.AddRange(uploads.Skip(cursor.Skip).Take(taken).Select(i => UploadView.From(i)));
+            var consumed = cursor.Skip + taken;
+            var more = string.IsNullOrEmpty(page.ContinuationToken) ? null : new ListCursor(page.ContinuationToken, 0);
+            if (items.Count == pageSize)
+            {
+                next = consumed < uploads.Count ? cursor with { Skip = consumed } : more;
+                break;
+            }
+
+            if (more is null)
+            {
+                next = null;
+                break;
+            }
+
+            cursor = more;
+        }
+
+        return new OkObjectResult(new { items, continuationToken = next?.Encode() });
     }
 
     /// <summary><c>POST /api/uploads/{id}/stop</c>: suspends a running upload.</summary>

@@ -15,19 +15,22 @@ public sealed partial class Reconciliation(MediaRecordStore records, VodCallback
     [Function(nameof(Reconciliation))]
     public Task Run([TimerTrigger("0 */10 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
-    /// <summary>One pass; returns how many records changed.</summary>
+    /// <summary>One pass; returns how many records changed status.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow().AddMinutes(-options.Value.ReconcileAfterMinutes);
         var changed = 0;
         foreach (var record in await records.PendingAsync(cutoff, cancellationToken).ConfigureAwait(false))
         {
-            var before = (record.Status, record.Confirmed);
+            var before = record.Status;
             var after = await confirmer.ConfirmAsync(record, cancellationToken).ConfigureAwait(false);
-            if (after is not null && (after.Status, after.Confirmed) != before)
+
+            // VOD's answer may only confirm a status the record already had ("Uploading" while it still uploads): that
+            // is no change, and logging it as one ("Uploading → Uploading") buried the real repairs.
+            if (after is not null && !string.Equals(after.Status, before, StringComparison.Ordinal))
             {
                 changed++;
-                LogChanged(logger, record.PartitionKey, record.RowKey, before.Status, after.Status);
+                LogChanged(logger, record.PartitionKey, record.RowKey, before, after.Status);
             }
         }
 
