@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vod.Functions.Callbacks;
 
 namespace Vod.Functions.Records;
 
@@ -9,7 +8,7 @@ namespace Vod.Functions.Records;
 /// Every 10 minutes, asks VOD about records still waiting beyond <see cref="VodFunctionsOptions.ReconcileAfterMinutes"/>
 /// and records its answer, so a callback VOD dropped after its three attempts costs nothing.
 /// </summary>
-public sealed partial class Reconciliation(MediaRecordStore records, VodCallbackReceiver confirmer, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<Reconciliation> logger)
+public sealed partial class Reconciliation(MediaRecordStore records, MediaConfirmations confirmations, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<Reconciliation> logger)
 {
     /// <summary>The timer.</summary>
     [Function(nameof(Reconciliation))]
@@ -23,7 +22,7 @@ public sealed partial class Reconciliation(MediaRecordStore records, VodCallback
         foreach (var record in await records.PendingAsync(cutoff, cancellationToken).ConfigureAwait(false))
         {
             var before = (record.Status, record.Confirmed);
-            var after = await confirmer.ConfirmAsync(record, cancellationToken).ConfigureAwait(false);
+            var after = (await confirmations.ConfirmAsync(record.PartitionKey, record.RowKey).ConfigureAwait(false)).Record;
             if (after is not null && (after.Status, after.Confirmed) != before)
             {
                 changed++;

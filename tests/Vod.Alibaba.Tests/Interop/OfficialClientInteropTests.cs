@@ -229,6 +229,8 @@ public sealed class OfficialClientInteropTests(OfficialClientCases cases, ITestO
         CreateUploadAttachedMediaRequest r => client.CreateUploadAttachedMediaAsync(r),
         GetVideoInfoRequest r => client.GetVideoInfoAsync(r),
         GetImageInfoRequest r => client.GetImageInfoAsync(r),
+        GetMezzanineInfoRequest r => client.GetMezzanineInfoAsync(r),
+        GetAttachedMediaInfoRequest r => client.GetAttachedMediaInfoAsync(r),
         DeleteVideoRequest r => client.DeleteVideoAsync(r),
         UploadMediaByUrlRequest r => client.UploadMediaByUrlAsync(r),
         GetUrlUploadInfosRequest r => client.GetUrlUploadInfosAsync(r),
