@@ -9,6 +9,7 @@ using Vod.Alibaba.VodApi;
 using Vod.Emulator;
 using Vod.Functions.Api;
 using Vod.Functions.Identity;
+using Vod.Functions.Records;
 using Vod.Testing;
 
 namespace Vod.Functions.Tests;
@@ -18,7 +19,7 @@ public sealed class AppServerApiTests : IAsyncLifetime
 {
     private EmulatorHost _emulator = null!;
     private Azurite _azurite = null!;
-    private Records.MediaRecordStore _records = null!;
+    private MediaRecordStore _records = null!;
     private HttpClient _http = null!;
     private VodClient _vod = null!;
     private StsClient _sts = null!;
@@ -29,7 +30,7 @@ public sealed class AppServerApiTests : IAsyncLifetime
     {
         _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0" });
         _azurite = await Azurite.StartAsync();
-        _records = new Records.MediaRecordStore(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerMedia"), TimeProvider.System);
+        _records = new MediaRecordStore(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerMedia"), TimeProvider.System);
         _http = new HttpClient();
         var endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority));
         var account = new AlibabaCredential(_emulator.Options.AccessKeyId, _emulator.Options.AccessKeySecret);
@@ -46,9 +47,13 @@ public sealed class AppServerApiTests : IAsyncLifetime
     }
 
     /// <summary>The endpoints behind App Service Authentication (what a deployed app trusts), with generous limits.</summary>
-    private AppServerApi Api(int perMinute = 1000, int perDay = 1000) =>
-        new(_vod, _sts, _records, new AppServiceAuthenticationIdentity(),
-            new CallerQuota(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerQuotas"), perMinute, perDay, TimeProvider.System), _options);
+    private AppServerApi Api(int perMinute = 1000, int perDay = 1000, TimeProvider? time = null) =>
+        new(_vod, _sts, _records,
+            new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(100, TimeProvider.System), TimeSpan.Zero, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<MediaConfirmations>.Instance),
+            new AppServiceAuthenticationIdentity(),
+            new CallerQuota(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerQuotas"), perMinute, perDay, TimeProvider.System), _options,
+            time ?? TimeProvider.System);
 
     public async Task DisposeAsync()
     {
@@ -238,5 +243,42 @@ public sealed class AppServerApiTests : IAsyncLifetime
         var issued = _emulator.Credentials.Issued.Single(c => c.AccessKeyId == token.AccessKeyId);
         Assert.Equal(BrowserStsPolicy.Actions.Order(StringComparer.Ordinal), issued.AllowedActions!.Order(StringComparer.Ordinal));
         Assert.InRange(issued.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(15.5));
+    }
+
+    [Fact]
+    public async Task In_sts_mode_the_caller_claims_the_video_its_browser_created_and_nobody_claims_it_after()
+    {
+        // Arrange: the browser creates a video with its STS token, as the SDK does in STS mode.
+        var info = Json(await _api.StsToken(Request(""))).GetProperty("SecurityTokenInfo");
+        var browser = new VodClient(_http, new AlibabaCredential(info.GetProperty("AccessKeyId").GetString()!, info.GetProperty("AccessKeySecret").GetString()!, info.GetProperty("SecretToken").GetString()),
+            new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) });
+        var videoId = (await browser.CreateUploadVideoAsync(new Vod.Alibaba.VodApi.Operations.CreateUploadVideoRequest { Title = "sts", FileName = "s.mp4" })).VideoId;
+        var appVideo = Json(await _api.UploadVideoAuth(Request("""{"title":"app","fileName":"a.mp4"}""", caller: "erin"))).GetProperty("VideoId").GetString()!;
+        var late = (await browser.CreateUploadVideoAsync(new Vod.Alibaba.VodApi.Operations.CreateUploadVideoRequest { Title = "late", FileName = "l.mp4" })).VideoId;
+
+        // Act
+        var claimed = await _api.ClaimVideo(Request($$"""{"videoId":"{{videoId}}"}"""));
+        var again = await _api.ClaimVideo(Request($$"""{"videoId":"{{videoId}}"}"""));
+        var bobs = await _api.ClaimVideo(Request($$"""{"videoId":"{{videoId}}"}""", caller: "bob"));
+        var erins = await _api.ClaimVideo(Request($$"""{"videoId":"{{appVideo}}"}"""));
+        var tooLate = await Api(time: new ShiftedTime(TimeSpan.FromHours(2))).ClaimVideo(Request($$"""{"videoId":"{{late}}"}"""));
+        var unknown = await _api.ClaimVideo(Request("""{"videoId":"ffffffffffffffffffffffffffffffff"}"""));
+
+        // Assert
+        Assert.Equal("Uploading", Json(claimed).GetProperty("Status").GetString());
+        Assert.Equal(videoId, Json(again).GetProperty("VideoId").GetString());
+        Assert.Equal((404, "NotFound"), Problem(bobs));
+        Assert.Equal((404, "NotFound"), Problem(erins));
+        Assert.Equal((404, "NotFound"), Problem(tooLate));
+        Assert.Equal(404, Problem(unknown).Status);
+        var record = await _records.GetAsync("video", videoId, CancellationToken.None);
+        Assert.Equal(("browser", "aad/alice", true), (record!.Source, record.Owner, record.Confirmed));
+        Assert.Equal("aad/erin", (await _records.GetAsync("video", appVideo, CancellationToken.None))!.Owner);
+        Assert.Null(await _records.GetAsync("video", late, CancellationToken.None));
+    }
+
+    private sealed class ShiftedTime(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + offset;
     }
 }

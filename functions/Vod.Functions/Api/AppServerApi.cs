@@ -58,7 +58,7 @@ public sealed record AppServerRequest
 /// <see cref="ICallerIdentity"/>), is counted against the caller's limits (<see cref="CallerQuota"/>), and is never
 /// logged. Media created here belong to their caller; only the caller may refresh them, only while they upload.
 /// </summary>
-public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore records, ICallerIdentity identity, CallerQuota quota, IOptions<VodFunctionsOptions> options)
+public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore records, MediaConfirmations confirmations, ICallerIdentity identity, CallerQuota quota, IOptions<VodFunctionsOptions> options, TimeProvider time)
 {
     /// <summary>Largest request body: 64 KB (the largest field, UserData, is a few KB at most).</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -136,6 +136,32 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
             }, cancellationToken);
             await records.EnsureCreatedAsync(RecordKinds.Image, created.ImageId, body.Title, "browser", uploadId: null, caller.Id, cancellationToken);
             return Ok(new { created.ImageId, created.ImageURL, created.FileURL, created.UploadAddress, created.UploadAuth, created.RequestId });
+        });
+
+    /// <summary>
+    /// <c>POST /api/vod/claim-video</c> <c>{videoId}</c>: in STS mode the browser creates its video itself, so the app
+    /// learns of it only when the page says so. The caller claims a video VOD knows, created within the last STS token
+    /// lifetime, that nobody owns yet (first claim wins); the record is then the caller's, with VOD's facts.
+    /// </summary>
+    [Function("ClaimVideo")]
+    public Task<IActionResult> ClaimVideo([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/claim-video")] HttpRequest request) =>
+        Handle(request, async (body, caller, cancellationToken) =>
+        {
+            if (!MediaIds.IsValid(body.VideoId))
+            {
+                return Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
+            }
+
+            var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = body.VideoId! }, cancellationToken)).Video;
+            var created = DateTimeOffset.TryParse(video.CreationTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue;
+            var fresh = time.GetUtcNow() - created <= TimeSpan.FromSeconds(options.Value.StsDurationSeconds);
+            if (!fresh || !await records.ClaimAsync(RecordKinds.Video, body.VideoId!, caller.Id, cancellationToken))
+            {
+                return Problems.NotFound($"No video '{body.VideoId}' you can claim: it belongs to someone, or was created too long ago.");
+            }
+
+            var confirmed = (await confirmations.ConfirmAsync(RecordKinds.Video, body.VideoId!)).Record;
+            return Ok(new { VideoId = body.VideoId, Status = confirmed?.Status ?? video.Status });
         });
 
     /// <summary>

@@ -82,6 +82,28 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
         return new Confirmation(record, statusChanged);
     }
 
+    /// <summary>
+    /// Binds a media nobody owns yet (no record, or one a callback created) to <paramref name="owner"/>, as a browser
+    /// upload. A media this app created, or one already claimed, keeps its owner: first claim wins.
+    /// </summary>
+    /// <returns>Whether the media is now <paramref name="owner"/>'s (claimed now or before).</returns>
+    public async Task<bool> ClaimAsync(string kind, string mediaId, string owner, CancellationToken cancellationToken)
+    {
+        var owned = false;
+        await UpdateAsync(kind, mediaId, createIfMissing: true, record =>
+        {
+            owned = record.Owner == owner;
+            if (owned || record.Owner is not null || record.UploadId is not null || record.Source != "unknown")
+            {
+                return false;
+            }
+
+            (record.Owner, record.Source, owned) = (owner, "browser", true);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return owned;
+    }
+
     /// <summary>One record, or null.</summary>
     public async Task<MediaRecord?> GetAsync(string kind, string mediaId, CancellationToken cancellationToken)
     {
@@ -142,9 +164,9 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
             }
 
             var record = found.HasValue ? found.Value! : new MediaRecord { PartitionKey = kind, RowKey = mediaId, CreatedAt = time.GetUtcNow() };
-            if (!change(record) && found.HasValue)
+            if (!change(record))
             {
-                return record;
+                return found.HasValue ? record : null;
             }
 
             record.UpdatedAt = time.GetUtcNow();
