@@ -46,10 +46,35 @@ param vodStsEndpoint string = ''
 @description('RAM role the STS token endpoint assumes for browsers; empty disables it.')
 param vodStsRoleArn string = ''
 
-@description('Lifetime of STS tokens for browsers, in seconds.')
+@description('Lifetime of STS tokens for browsers, in seconds (the token is narrowed to uploading by an inline policy).')
 @minValue(900)
-@maxValue(43200)
-param vodStsDurationSeconds int = 3600
+@maxValue(3600)
+param vodStsDurationSeconds int = 900
+
+@description('Where the browser endpoints learn who calls them: AppServiceAuthentication (configure App Service Authentication on the app), Jwt, or None (never in Azure).')
+@allowed(['AppServiceAuthentication', 'Jwt', 'None'])
+param callerIdentity string = 'AppServiceAuthentication'
+
+@description('With callerIdentity=Jwt: the issuer tokens must carry.')
+param jwtIssuer string = ''
+
+@description('With callerIdentity=Jwt: the audience tokens must carry.')
+param jwtAudience string = ''
+
+@description('With callerIdentity=Jwt: the issuer\'s OpenID configuration URL (signing keys come from it).')
+param jwtMetadataUrl string = ''
+
+@description('Credential requests one browser caller may make per minute.')
+@minValue(1)
+param credentialRequestsPerMinute int = 20
+
+@description('Credential requests one browser caller may make per UTC day.')
+@minValue(1)
+param credentialRequestsPerDay int = 500
+
+@description('VOD API confirmations one instance may start per second (callbacks and reconciliation).')
+@minValue(1)
+param confirmationsPerSecond int = 20
 
 @description('Container whose new blobs are uploaded to VOD.')
 param incomingContainer string = 'vod-incoming'
@@ -62,6 +87,9 @@ param rejectionContainer string = 'vod-rejected'
 
 @description('Table of media records.')
 param mediaTable string = 'VodMedia'
+
+@description('Table of per-caller request counts.')
+param quotaTable string = 'VodCallerQuotas'
 
 @description('Default part size in bytes.')
 param partSize int = 8388608
@@ -111,6 +139,7 @@ module storage 'modules/storage.bicep' = {
     checkpointContainer: checkpointContainer
     rejectionContainer: rejectionContainer
     mediaTable: mediaTable
+    quotaTable: quotaTable
   }
 }
 
@@ -159,6 +188,14 @@ module app 'modules/app.bicep' = {
       callbackPreviousAuthKeyReference: vodCallbackPreviousAuthKeyReference
       stsRoleArn: vodStsRoleArn
       stsDurationSeconds: vodStsDurationSeconds
+      callerIdentity: callerIdentity
+      jwtIssuer: jwtIssuer
+      jwtAudience: jwtAudience
+      jwtMetadataUrl: jwtMetadataUrl
+      credentialRequestsPerMinute: credentialRequestsPerMinute
+      credentialRequestsPerDay: credentialRequestsPerDay
+      quotaTable: quotaTable
+      confirmationsPerSecond: confirmationsPerSecond
       reconcileAfterMinutes: reconcileAfterMinutes
       historyRetentionDays: historyRetentionDays
     }

@@ -9,6 +9,7 @@ using Vod.Alibaba.Oss;
 using Vod.Alibaba.Sts;
 using Vod.Alibaba.VodApi;
 using Vod.Functions.Callbacks;
+using Vod.Functions.Identity;
 using Vod.Functions.Ingest;
 using Vod.Functions.Records;
 using Vod.Functions.Uploads;
@@ -57,7 +58,32 @@ public static class AppServices
         services.AddSingleton<UploadJobFactory>();
         services.AddHostedService<StorageBootstrap>();
         services.AddSingleton<VodCallbackReceiver>();
+        services.AddSingleton<IMediaFacts, VodMediaFacts>();
+        services.AddSingleton(provider => new ConfirmationBudget(
+            provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value.ConfirmationsPerSecond, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new MediaConfirmations(
+            provider.GetRequiredService<IMediaFacts>(), provider.GetRequiredService<MediaRecordStore>(), provider.GetRequiredService<ConfirmationBudget>(),
+            TimeSpan.FromMilliseconds(provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value.MediaConfirmIntervalMilliseconds),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<MediaConfirmations>>()));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ICallerIdentity>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
+            return options.CallerIdentity switch
+            {
+                CallerIdentityMode.Jwt => new JwtBearerIdentity(options.JwtIssuer!, options.JwtAudience!, options.JwtMetadataUrl, options.JwtSigningKeys),
+                CallerIdentityMode.None => new NoCallerIdentity(),
+                _ => new AppServiceAuthenticationIdentity(),
+            };
+        });
+        services.AddHostedService<CallerIdentityWarning>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
+            return new CallerQuota(
+                TableServiceFrom(configuration, provider.GetRequiredService<AzureComponentFactory>()).GetTableClient(options.QuotaTable),
+                options.CredentialRequestsPerMinute, options.CredentialRequestsPerDay, provider.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;

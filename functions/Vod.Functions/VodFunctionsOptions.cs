@@ -6,7 +6,7 @@ namespace Vod.Functions;
 /// The app's settings (section <c>Vod</c>; in app settings <c>Vod__Name</c>). Validated at start-up: a bad value stops
 /// the host with a message naming it.
 /// </summary>
-public sealed class VodFunctionsOptions
+public sealed class VodFunctionsOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Vod";
@@ -80,15 +80,58 @@ public sealed class VodFunctionsOptions
     [Range(1, 3600)]
     public int CallbackWindowSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// VOD API confirmations one instance may start per second (callbacks and reconciliation), bursting to twice as
+    /// many. Callback bodies are unsigned, so this bounds what forged hints can cost of the account's API quota.
+    /// Default 20; 1–1000.
+    /// </summary>
+    [Range(1, 1000)]
+    public double ConfirmationsPerSecond { get; set; } = 20;
+
+    /// <summary>Least time between two confirmations of the same media, in milliseconds. Default 1000; 0–60000.</summary>
+    [Range(0, 60000)]
+    public int MediaConfirmIntervalMilliseconds { get; set; } = 1000;
+
     /// <summary>RAM role the STS token endpoint assumes for browsers (<c>acs:ram::&lt;account&gt;:role/&lt;name&gt;</c>). Optional.</summary>
     public string? StsRoleArn { get; set; }
 
-    /// <summary>Lifetime of STS tokens handed to browsers, in seconds. Default 3600; 900–43200.</summary>
-    [Range(900, 43200)]
-    public int StsDurationSeconds { get; set; } = 3600;
+    /// <summary>
+    /// Lifetime of STS tokens handed to browsers, in seconds: the least STS grants (900, 15 minutes) by default, since
+    /// the SDK asks again when one expires. 900–3600.
+    /// </summary>
+    [Range(900, 3600)]
+    public int StsDurationSeconds { get; set; } = 900;
 
     /// <summary>STS endpoint override (the local emulator serves STS on its VOD port). Default: <c>sts.aliyuncs.com</c>.</summary>
     public Uri? StsEndpoint { get; set; }
+
+    /// <summary>Where the browser endpoints learn who calls them. Default <see cref="Identity.CallerIdentityMode.AppServiceAuthentication"/>.</summary>
+    public Identity.CallerIdentityMode CallerIdentity { get; set; } = Identity.CallerIdentityMode.AppServiceAuthentication;
+
+    /// <summary>With <c>CallerIdentity=Jwt</c>: the issuer (<c>iss</c>) tokens must carry.</summary>
+    public string? JwtIssuer { get; set; }
+
+    /// <summary>With <c>CallerIdentity=Jwt</c>: the audience (<c>aud</c>) tokens must carry.</summary>
+    public string? JwtAudience { get; set; }
+
+    /// <summary>With <c>CallerIdentity=Jwt</c>: the issuer's OpenID configuration URL, where the signing keys come from.</summary>
+    public Uri? JwtMetadataUrl { get; set; }
+
+    /// <summary>With <c>CallerIdentity=Jwt</c> and no metadata URL: the signing keys, as a JSON Web Key Set.</summary>
+    public string? JwtSigningKeys { get; set; }
+
+    /// <summary>Credential requests (video, image, refresh, STS) one caller may make per minute. Default 20; 1–10000.</summary>
+    [Range(1, 10000)]
+    public int CredentialRequestsPerMinute { get; set; } = 20;
+
+    /// <summary>Credential requests one caller may make per UTC day. Default 500; 1–1000000.</summary>
+    [Range(1, 1000000)]
+    public int CredentialRequestsPerDay { get; set; } = 500;
+
+    /// <summary>Table of per-caller request counts. Default <c>VodCallerQuotas</c>.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "QuotaTable must be a valid table name.")]
+    public string QuotaTable { get; set; } = "VodCallerQuotas";
 
     /// <summary>Table of media records. Default <c>VodMedia</c>.</summary>
     [Required]
@@ -102,4 +145,21 @@ public sealed class VodFunctionsOptions
     /// <summary>Days after which finished upload histories are purged. Default 30.</summary>
     [Range(1, 3650)]
     public int HistoryRetentionDays { get; set; } = 30;
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (CallerIdentity == Identity.CallerIdentityMode.Jwt)
+        {
+            if (string.IsNullOrWhiteSpace(JwtIssuer) || string.IsNullOrWhiteSpace(JwtAudience))
+            {
+                yield return new ValidationResult("CallerIdentity=Jwt needs JwtIssuer and JwtAudience.", [nameof(JwtIssuer), nameof(JwtAudience)]);
+            }
+
+            if (JwtMetadataUrl is null && string.IsNullOrWhiteSpace(JwtSigningKeys))
+            {
+                yield return new ValidationResult("CallerIdentity=Jwt needs JwtMetadataUrl or JwtSigningKeys.", [nameof(JwtMetadataUrl), nameof(JwtSigningKeys)]);
+            }
+        }
+    }
 }

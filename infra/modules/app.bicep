@@ -79,6 +79,16 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__CallbackWindowSeconds', value: string(settings.callbackWindowSeconds) }
         { name: 'Vod__StsRoleArn', value: settings.stsRoleArn }
         { name: 'Vod__StsDurationSeconds', value: string(settings.stsDurationSeconds) }
+        { name: 'Vod__CallerIdentity', value: settings.callerIdentity }
+        { name: 'Vod__JwtIssuer', value: settings.jwtIssuer }
+        { name: 'Vod__JwtAudience', value: settings.jwtAudience }
+        { name: 'Vod__JwtMetadataUrl', value: settings.jwtMetadataUrl }
+        { name: 'Vod__JwtSigningKeys', value: '' }
+        { name: 'Vod__CredentialRequestsPerMinute', value: string(settings.credentialRequestsPerMinute) }
+        { name: 'Vod__CredentialRequestsPerDay', value: string(settings.credentialRequestsPerDay) }
+        { name: 'Vod__QuotaTable', value: settings.quotaTable }
+        { name: 'Vod__ConfirmationsPerSecond', value: string(settings.confirmationsPerSecond) }
+        { name: 'Vod__MediaConfirmIntervalMilliseconds', value: '1000' }
         { name: 'Vod__MediaTable', value: settings.mediaTable }
         { name: 'Vod__ReconcileAfterMinutes', value: string(settings.reconcileAfterMinutes) }
       ]

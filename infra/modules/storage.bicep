@@ -1,5 +1,5 @@
 // The app's storage account: shared-key access disabled; containers for deployment, incoming media, checkpoints and
-// refusals; the media-records table.
+// refusals; the media-records and caller-quota tables.
 param name string
 param location string
 param tags object
@@ -7,6 +7,9 @@ param incomingContainer string
 param checkpointContainer string
 param rejectionContainer string
 param mediaTable string
+
+@description('Table of per-caller request counts.')
+param quotaTable string
 
 var deploymentContainer = 'app-package'
 
@@ -40,10 +43,10 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   name: 'default'
 }
 
-resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in [mediaTable, quotaTable]: {
   parent: tables
-  name: mediaTable
-}
+  name: name
+}]
 
 output id string = account.id
 output name string = account.name

@@ -78,7 +78,8 @@ public sealed class AppServerTests(AppUnderHost app)
             await app.GetJsonAsync($"api/media/images/{imageId}") is { } r && r.GetProperty("confirmed").GetBoolean() ? r : (JsonElement?)null);
         Assert.Equal("browser", videoRecord.GetProperty("source").GetString());
         Assert.Equal("Normal", imageRecord.GetProperty("status").GetString());
-        Assert.Contains(videoRecord.GetProperty("events").EnumerateArray(), e => e.GetProperty("Type").GetString() == "FileUploadComplete");
+        Assert.Equal("local-developer", videoRecord.GetProperty("owner").GetString());
+        Assert.Equal("Normal", videoRecord.GetProperty("history").EnumerateArray().Last().GetProperty("Status").GetString());
         lock (app.Emulator.State.Sync)
         {
             var delivered = app.Emulator.State.Callbacks.Where(c => c.MediaId == videoId && c.EventType == "FileUploadComplete").ToList();
@@ -121,6 +122,53 @@ public sealed class AppServerTests(AppUnderHost app)
 
         Assert.Null(await app.GetJsonAsync("api/media/videos/v-forged"));
     });
+
+    [HostFact]
+    public Task A_forged_body_on_a_genuine_signature_changes_no_record_creates_none_and_wakes_nobody() => app.RunAsync(async () =>
+    {
+        // Arrange: a video the app created for the browser whose file never arrived (VOD says Uploading).
+        using var created = await app.Api.PostAsync("api/vod/upload-video-auth", new StringContent("""{"title":"waiting","fileName":"w.mp4"}""", System.Text.Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        var videoId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("VideoId").GetString()!;
+        var before = Facts((await app.GetJsonAsync($"api/media/videos/{videoId}"))!.Value);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        byte[][] forged =
+        [
+            System.Text.Encoding.UTF8.GetBytes($$"""{"EventType":"FileUploadComplete","Status":"success","VideoId":"{{videoId}}","Size":1,"FileUrl":"https://attacker.example/evil.mp4","Extend":"{\"uploadId\":\"upl-victim\"}"}"""),
+            System.Text.Encoding.UTF8.GetBytes($$"""{"EventType":"TranscodeComplete","Status":"success","VideoId":"{{Guid.NewGuid():N}}"}"""),
+            """{"EventType":"FileUploadComplete","Status":"success","VideoId":"a/b#c"}"""u8.ToArray(),
+            [.. "{\"EventType\":\"FileUploadComplete\",\"VideoId\":\""u8, 0xFF, .. "\"}"u8],
+        ];
+        using var vod = new HttpClient { BaseAddress = app.Host.BaseUri };
+        var statuses = new List<HttpStatusCode>();
+
+        // Act: each body on the same genuine signature, as anyone who saw one callback could send it.
+        foreach (var body in forged)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/vod/callback") { Content = new ByteArrayContent(body) };
+            request.Headers.Add("X-VOD-TIMESTAMP", now);
+            request.Headers.Add("X-VOD-SIGNATURE", Sign(now, app.CallbackAuthKey));
+            using var response = await vod.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        // Assert: answered without a 5xx; the record is as it was; no record for the made-up media.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], statuses);
+        var after = (await app.GetJsonAsync($"api/media/videos/{videoId}"))!.Value;
+        Assert.Equal(before, Facts(after));
+        Assert.Equal(("Uploading", JsonValueKind.Null), (after.GetProperty("status").GetString(), after.GetProperty("fileUrl").ValueKind));
+        var (items, _) = await ListMediaAsync();
+        Assert.DoesNotContain(items, r => r.GetProperty("source").GetString() == "unknown");
+    });
+
+    /// <summary>What a record says of a media (the VOD API may have confirmed it since; that is no change of fact).</summary>
+    private static string Facts(JsonElement record) => string.Join('|', new[] { "status", "fileUrl", "size", "source", "owner", "uploadId" }.Select(p => record.GetProperty(p).ToString()));
+
+    private async Task<(List<JsonElement> Items, string? Next)> ListMediaAsync()
+    {
+        var page = (await app.GetJsonAsync("api/media?kind=video&pageSize=500"))!.Value;
+        return (page.GetProperty("items").EnumerateArray().ToList(), page.GetProperty("continuationToken").GetString());
+    }
 
     private string Sign(string timestamp, string key) =>
         Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{app.CallbackUrl}|{timestamp}|{key}")));

@@ -36,6 +36,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
             ["Vod:CallbackTimeoutSeconds"] = "5",
             ["Vod:RetryDurationSeconds"] = "0.1",
             ["Vod:MediaTable"] = "Media" + Guid.NewGuid().ToString("N")[..8],
+            ["Vod:MediaConfirmIntervalMilliseconds"] = "100",
         };
         _services = new ServiceCollection().AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
             .AddVodFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
@@ -46,6 +47,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Engine = _services.GetRequiredService<UploadEngine>();
         Jobs = _services.GetRequiredService<UploadJobFactory>();
         Records = _services.GetRequiredService<Records.MediaRecordStore>();
+        Confirmations = _services.GetRequiredService<Records.MediaConfirmations>();
         Activities = ActivatorUtilities.CreateInstance<UploadActivities>(_services);
     }
 
@@ -69,6 +71,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
     public UploadActivities Activities { get; }
 
     public Records.MediaRecordStore Records { get; }
+
+    /// <summary>The app's confirmations: callbacks and reconciliation ask VOD through it.</summary>
+    public Records.MediaConfirmations Confirmations { get; }
 
     public DurableTaskTestHost Host { get; private set; } = null!;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Vod.Alibaba.Callbacks;
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Oss;
 using Vod.Alibaba.VodApi;
@@ -9,13 +8,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vod.Emulator;
 using Vod.Functions.Api;
-using Vod.Functions.Callbacks;
 using Vod.Functions.Records;
 using Vod.Testing;
 
 namespace Vod.Functions.Tests;
 
-/// <summary>Media records: idempotent, monotonic, confirmed by the VOD API, repaired by reconciliation.</summary>
+/// <summary>Media records: facts only from the VOD API, newest answer wins, questions shared and budgeted, repaired by reconciliation.</summary>
 public sealed class MediaRecordTests : IAsyncLifetime
 {
     private Azurite _azurite = null!;
@@ -40,24 +38,70 @@ public sealed class MediaRecordTests : IAsyncLifetime
         await _azurite.DisposeAsync();
     }
 
-    private static VodEventMessage Event(string json) => VodEventMessage.TryParse(Encoding.UTF8.GetBytes(json))!;
+    [Fact]
+    public async Task Only_api_answers_are_recorded_an_older_answer_never_wins_and_an_equal_one_writes_nothing()
+    {
+        var asked = DateTimeOffset.UtcNow;
+
+        var failed = await _records.ApplyFactsAsync(RecordKinds.Video, "v-1", new MediaFacts(true, "TranscodeFail", "http://b/v-1.mp4", 42), asked.AddSeconds(10), CancellationToken.None);
+        var older = await _records.ApplyFactsAsync(RecordKinds.Video, "v-1", new MediaFacts(true, "UploadSucc", "http://b/v-1.mp4", 42), asked, CancellationToken.None);
+        var repaired = await _records.ApplyFactsAsync(RecordKinds.Video, "v-1", new MediaFacts(true, "Normal", "http://b/v-1.mp4", 42), asked.AddSeconds(20), CancellationToken.None);
+        var same = await _records.ApplyFactsAsync(RecordKinds.Video, "v-1", new MediaFacts(true, "Normal", "http://b/v-1.mp4", 42), asked.AddSeconds(30), CancellationToken.None);
+        var unknown = await _records.ApplyFactsAsync(RecordKinds.Video, "v-nowhere", MediaFacts.Gone, asked, CancellationToken.None);
+
+        Assert.Equal(("TranscodeFail", true, true), (failed.Record!.Status, failed.Record.Confirmed, failed.StatusChanged));
+        Assert.Equal(("TranscodeFail", false), (older.Record!.Status, older.StatusChanged));
+        Assert.Equal(("Normal", true), (repaired.Record!.Status, repaired.StatusChanged));
+        Assert.Equal((repaired.Record.ETag, false), (same.Record!.ETag, same.StatusChanged));
+        Assert.Null(unknown.Record);
+        Assert.Null(await _records.GetAsync(RecordKinds.Video, "v-nowhere", CancellationToken.None));
+        var history = System.Text.Json.JsonDocument.Parse(same.Record.HistoryJson).RootElement.EnumerateArray().Select(e => e.GetProperty("Status").GetString());
+        Assert.Equal(["TranscodeFail", "Normal"], history);
+    }
 
     [Fact]
-    public async Task The_same_event_twice_changes_nothing_and_late_events_never_move_the_status_back()
+    public async Task Hints_for_one_media_share_questions_and_the_budget_bounds_what_a_flood_costs()
     {
-        var transcoded = Event("""{"EventType":"TranscodeComplete","Status":"success","VideoId":"v-1","EventTime":"2026-11-25T05:00:10Z"}""");
-        var uploaded = Event("""{"EventType":"FileUploadComplete","Status":"success","VideoId":"v-1","Size":42,"FileUrl":"http://b/v-1.mp4","EventTime":"2026-11-25T05:00:00Z"}""");
+        // Arrange: VOD's answers are held until the test lets them go; the clock stands still (no refill).
+        var facts = new HeldFacts();
+        var budget = new ConfirmationBudget(5, new FixedTimeProvider(DateTimeOffset.UtcNow));
+        var confirmations = new MediaConfirmations(facts, _records, budget, TimeSpan.Zero, TimeProvider.System, NullLogger<MediaConfirmations>.Instance);
 
-        var first = await _records.ApplyAsync(transcoded, null, CancellationToken.None);
-        var late = await _records.ApplyAsync(uploaded, null, CancellationToken.None);
-        var again = await _records.ApplyAsync(uploaded, null, CancellationToken.None);
+        // Act 1: 200 hints for one media while the first question is held.
+        var first = confirmations.ConfirmAsync(RecordKinds.Video, "v-flood");
+        await Poll.UntilAsync(() => facts.Asked == 1, "the first question is asked");
+        var flood = Enumerable.Range(0, 200).Select(_ => confirmations.ConfirmAsync(RecordKinds.Video, "v-flood")).ToList();
+        facts.Release();
+        var answers = await Task.WhenAll([first, .. flood]);
+        var askedForOne = facts.Asked;
 
-        Assert.Equal("Normal", first!.Status);
-        Assert.Equal("Normal", late!.Status);
-        Assert.Equal("http://b/v-1.mp4", late.FileUrl);
-        Assert.Equal(42, late.Size);
-        Assert.Equal(late.ETag, again!.ETag);
-        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(again.EventsJson).RootElement.GetArrayLength());
+        // Act 2: hints for 50 made-up media, with 8 of the 10 budget tokens left.
+        var made = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => confirmations.ConfirmAsync(RecordKinds.Video, $"v-made-up-{i}")));
+
+        // Assert: two questions answered all 201 hints (the held one, and one asked after the flood arrived).
+        Assert.Equal(2, askedForOne);
+        Assert.All(answers, a => Assert.Equal("Normal", a.Record!.Status));
+        Assert.Equal(10, facts.Asked);
+        Assert.All(made, m => Assert.Null(m.Record));
+        Assert.Single((await _records.QueryAsync(RecordKinds.Video, null, 100, null, CancellationToken.None)).Items);
+    }
+
+    /// <summary>VOD as a fake: every media but the made-up ones is Normal; answers wait until released.</summary>
+    private sealed class HeldFacts : IMediaFacts
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _asked;
+
+        public int Asked => Volatile.Read(ref _asked);
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<MediaFacts> GetAsync(string kind, string mediaId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _asked);
+            await _released.Task;
+            return mediaId.StartsWith("v-made-up-", StringComparison.Ordinal) ? MediaFacts.Gone : new MediaFacts(true, "Normal", "http://b/" + mediaId, 1);
+        }
     }
 
     [Fact]
@@ -67,12 +111,13 @@ public sealed class MediaRecordTests : IAsyncLifetime
         _emulator.Lifecycle.DefaultCallbackUrl = new Uri("http://127.0.0.1:9/api/vod/callback");
         _emulator.Faults.SetCallbackFault(Vod.Emulator.State.CallbackFaultMode.Drop, 100, TimeSpan.Zero);
         var created = await _vod.CreateUploadVideoAsync(new CreateUploadVideoRequest { Title = "dropped", FileName = "d.mp4" });
-        await _records.EnsureCreatedAsync("video", created.VideoId, "dropped", "browser", null, CancellationToken.None);
+        await _records.EnsureCreatedAsync("video", created.VideoId, "dropped", "browser", null, "alice", CancellationToken.None);
         var oss = new OssClient(_http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic });
         await oss.PutObjectAsync(OssObjectLocation.From(created.DecodeAddress()), new MemoryStream(new byte[1000]), 1000, created.DecodeAuth().Credential);
         await Poll.UntilAsync(() => _emulator.State.Media[created.VideoId].Status == "Normal", "the emulator finishes transcoding");
-        var receiver = new VodCallbackReceiver(Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y" }), TimeProvider.System, _records, _vod, NullLogger<VodCallbackReceiver>.Instance);
-        var reconciliation = new Reconciliation(_records, receiver, Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", ReconcileAfterMinutes = 1 }),
+        var confirmations = new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(100, TimeProvider.System), TimeSpan.Zero, TimeProvider.System,
+            NullLogger<MediaConfirmations>.Instance);
+        var reconciliation = new Reconciliation(_records, confirmations, Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", ReconcileAfterMinutes = 1 }),
             new ShiftedTime(TimeSpan.FromMinutes(5)), NullLogger<Reconciliation>.Instance);
 
         // Act
@@ -93,7 +138,7 @@ public sealed class MediaRecordTests : IAsyncLifetime
     [Fact]
     public async Task The_media_api_finds_records_and_refuses_bad_queries()
     {
-        await _records.EnsureCreatedAsync("image", "img-1", "poster", "browser", null, CancellationToken.None);
+        await _records.EnsureCreatedAsync("image", "img-1", "poster", "browser", null, "alice", CancellationToken.None);
         var api = new MediaApi(_records);
         Microsoft.AspNetCore.Http.HttpRequest Request(string query = "")
         {
@@ -106,11 +151,13 @@ public sealed class MediaRecordTests : IAsyncLifetime
         var listed = Assert.IsType<OkObjectResult>(await api.List(Request("?kind=image&status=Uploading")));
         var missing = Assert.IsType<ObjectResult>(await api.GetVideo(Request(), "img-1"));
         var bad = Assert.IsType<ObjectResult>(await api.List(Request("?kind=audio")));
+        var badId = Assert.IsType<ObjectResult>(await api.GetVideo(Request(), "a/b?c#d"));
 
         Assert.Contains("img-1", System.Text.Json.JsonSerializer.Serialize(found.Value));
         Assert.Contains("img-1", System.Text.Json.JsonSerializer.Serialize(listed.Value));
         Assert.Equal(404, missing.StatusCode);
         Assert.Equal(400, bad.StatusCode);
+        Assert.Equal(400, badId.StatusCode);
     }
 
     private sealed class ShiftedTime(TimeSpan offset) : TimeProvider

@@ -5,7 +5,6 @@ using Vod.Alibaba.Credentials;
 using Vod.Alibaba.VodApi;
 using Vod.Alibaba.VodApi.Operations;
 using Vod.Emulator;
-using Vod.Functions.Callbacks;
 using Vod.Functions.Records;
 using Vod.Testing;
 
@@ -39,12 +38,13 @@ public sealed class ReconciliationLogTests : IAsyncLifetime
         var vod = new VodClient(_http, new AlibabaCredential(_emulator.Options.AccessKeyId, _emulator.Options.AccessKeySecret), new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) });
         var records = new MediaRecordStore(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "ReconcileLogTests"), TimeProvider.System);
         var created = await vod.CreateUploadVideoAsync(new CreateUploadVideoRequest { Title = "waiting", FileName = "w.mp4" });
-        await records.EnsureCreatedAsync("video", created.VideoId, "waiting", "browser", null, CancellationToken.None);
+        await records.EnsureCreatedAsync("video", created.VideoId, "waiting", "browser", null, "alice", CancellationToken.None);
         var settings = Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", ReconcileAfterMinutes = 1 });
-        var receiver = new VodCallbackReceiver(settings, TimeProvider.System, records, vod, NullLogger<VodCallbackReceiver>.Instance);
+        var confirmations = new MediaConfirmations(new VodMediaFacts(vod), records, new ConfirmationBudget(100, TimeProvider.System), TimeSpan.Zero, TimeProvider.System,
+            NullLogger<MediaConfirmations>.Instance);
         using var logs = new RecordingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var reconciliation = new Reconciliation(records, receiver, settings, new LaterTime(TimeSpan.FromMinutes(5)), factory.CreateLogger<Reconciliation>());
+        var reconciliation = new Reconciliation(records, confirmations, settings, new LaterTime(TimeSpan.FromMinutes(5)), factory.CreateLogger<Reconciliation>());
 
         // Act
         var changed = await reconciliation.RunOnceAsync(CancellationToken.None);

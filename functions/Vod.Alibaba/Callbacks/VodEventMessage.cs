@@ -55,9 +55,15 @@ public sealed record VodEventMessage
         }
     }
 
-    /// <summary>Parses a callback body; null when it is not a JSON object with an event type.</summary>
+    /// <summary>Parses a callback body; null when it is not UTF-8 JSON: an object with an event type.</summary>
     public static VodEventMessage? TryParse(ReadOnlySpan<byte> body)
     {
+        // Invalid UTF-8 inside a string passes the reader and fails only when the string is read: refuse it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });

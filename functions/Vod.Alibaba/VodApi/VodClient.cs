@@ -64,6 +64,14 @@ public sealed class VodClient
     public Task<GetImageInfoResponse> GetImageInfoAsync(GetImageInfoRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<GetImageInfoResponse>(request, cancellationToken);
 
+    /// <summary>A video's stored source file: URL, size, CRC-64.</summary>
+    public Task<GetMezzanineInfoResponse> GetMezzanineInfoAsync(GetMezzanineInfoRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<GetMezzanineInfoResponse>(request, cancellationToken);
+
+    /// <summary>Attached media by id.</summary>
+    public Task<GetAttachedMediaInfoResponse> GetAttachedMediaInfoAsync(GetAttachedMediaInfoRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<GetAttachedMediaInfoResponse>(request, cancellationToken);
+
     /// <summary>Deletes videos.</summary>
     public Task<DeleteVideoResponse> DeleteVideoAsync(DeleteVideoRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<DeleteVideoResponse>(request, cancellationToken);

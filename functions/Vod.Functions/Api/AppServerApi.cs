@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +9,8 @@ using Vod.Alibaba.Errors;
 using Vod.Alibaba.Sts;
 using Vod.Alibaba.VodApi;
 using Vod.Alibaba.VodApi.Operations;
+using Vod.Functions.Identity;
+using Vod.Functions.Records;
 
 namespace Vod.Functions.Api;
 
@@ -51,17 +54,25 @@ public sealed record AppServerRequest
 /// <summary>
 /// The AppServer the VOD upload SDK for JavaScript calls (createUrl, refreshUrl, stsUrl). Answers carry the exact
 /// PascalCase shapes the SDK consumes (<c>setUploadAuthAndAddress</c>, <c>resumeUploadWithAuth</c>, <c>setSTSToken</c>).
-/// They hold upload credentials by design, so they are function-key protected and never logged.
+/// They hold credentials by design, so each request needs a function key (which app) and a caller identity (which user,
+/// <see cref="ICallerIdentity"/>), is counted against the caller's limits (<see cref="CallerQuota"/>), and is never
+/// logged. Media created here belong to their caller; only the caller may refresh them, only while they upload.
 /// </summary>
-public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaRecordStore records, IOptions<VodFunctionsOptions> options)
+public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore records, MediaConfirmations confirmations, ICallerIdentity identity, CallerQuota quota, IOptions<VodFunctionsOptions> options, TimeProvider time)
 {
+    /// <summary>Largest request body: 64 KB (the largest field, UserData, is a few KB at most).</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Extend keys only the app sets: the receiver and the records rely on them being the app's word.</summary>
+    public static IReadOnlySet<string> ReservedExtendKeys { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "uploadId", "source", "owner" };
+
     private static readonly JsonSerializerOptions Read = new(JsonSerializerDefaults.Web);
     private static readonly JsonSerializerOptions Write = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary><c>POST /api/vod/upload-video-auth</c>: CreateUploadVideo → <c>{VideoId, UploadAddress, UploadAuth, RequestId}</c>.</summary>
     [Function("UploadVideoAuth")]
     public Task<IActionResult> UploadVideoAuth([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/upload-video-auth")] HttpRequest request) =>
-        Handle(request, async body =>
+        Handle(request, async (body, caller, cancellationToken) =>
         {
             var created = await vod.CreateUploadVideoAsync(new CreateUploadVideoRequest
             {
@@ -73,24 +84,45 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaReco
                 Description = body.Description,
                 TemplateGroupId = body.TemplateGroupId,
                 UserData = UserData(body.UserData),
-            }, request.HttpContext.RequestAborted);
-            await records.EnsureCreatedAsync("video", created.VideoId, body.Title ?? body.FileName, "browser", null, request.HttpContext.RequestAborted);
-            return new { created.VideoId, created.UploadAddress, created.UploadAuth, created.RequestId };
+            }, cancellationToken);
+            await records.EnsureCreatedAsync(RecordKinds.Video, created.VideoId, body.Title ?? body.FileName, "browser", uploadId: null, caller.Id, cancellationToken);
+            return Ok(new { created.VideoId, created.UploadAddress, created.UploadAuth, created.RequestId });
         });
 
-    /// <summary><c>POST /api/vod/refresh-upload-video-auth</c>: RefreshUploadVideo → the same shape.</summary>
+    /// <summary>
+    /// <c>POST /api/vod/refresh-upload-video-auth</c>: RefreshUploadVideo → the same shape, for a video this app created
+    /// for the same caller that VOD still reports as uploading (a fresh credential can overwrite the object).
+    /// </summary>
     [Function("RefreshUploadVideoAuth")]
     public Task<IActionResult> RefreshUploadVideoAuth([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/refresh-upload-video-auth")] HttpRequest request) =>
-        Handle(request, async body =>
+        Handle(request, async (body, caller, cancellationToken) =>
         {
-            var refreshed = await vod.RefreshUploadVideoAsync(new RefreshUploadVideoRequest { VideoId = body.VideoId ?? string.Empty }, request.HttpContext.RequestAborted);
-            return new { refreshed.VideoId, refreshed.UploadAddress, refreshed.UploadAuth, refreshed.RequestId };
+            if (!MediaIds.IsValid(body.VideoId))
+            {
+                return Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
+            }
+
+            // Another caller's video, one this app did not create, and one that does not exist look the same.
+            var record = await records.GetAsync(RecordKinds.Video, body.VideoId!, cancellationToken);
+            if (record is not { Source: "browser" } || record.Owner != caller.Id)
+            {
+                return Problems.NotFound($"No video '{body.VideoId}' of yours is uploading.");
+            }
+
+            var status = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = body.VideoId! }, cancellationToken)).Video.Status;
+            if (status is not "Uploading")
+            {
+                return Problems.Create(StatusCodes.Status409Conflict, "NotUploading", "The video is no longer uploading; its object cannot be written again.", $"VOD reports it {status}.");
+            }
+
+            var refreshed = await vod.RefreshUploadVideoAsync(new RefreshUploadVideoRequest { VideoId = body.VideoId! }, cancellationToken);
+            return Ok(new { refreshed.VideoId, refreshed.UploadAddress, refreshed.UploadAuth, refreshed.RequestId });
         });
 
     /// <summary><c>POST /api/vod/upload-image-auth</c>: CreateUploadImage → <c>{ImageId, ImageURL, FileURL, UploadAddress, UploadAuth, RequestId}</c>.</summary>
     [Function("UploadImageAuth")]
     public Task<IActionResult> UploadImageAuth([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/upload-image-auth")] HttpRequest request) =>
-        Handle(request, async body =>
+        Handle(request, async (body, caller, cancellationToken) =>
         {
             var created = await vod.CreateUploadImageAsync(new CreateUploadImageRequest
             {
@@ -101,15 +133,44 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaReco
                 CateId = body.CateId,
                 Description = body.Description,
                 UserData = UserData(body.UserData),
-            }, request.HttpContext.RequestAborted);
-            await records.EnsureCreatedAsync("image", created.ImageId, body.Title, "browser", null, request.HttpContext.RequestAborted);
-            return new { created.ImageId, created.ImageURL, created.FileURL, created.UploadAddress, created.UploadAuth, created.RequestId };
+            }, cancellationToken);
+            await records.EnsureCreatedAsync(RecordKinds.Image, created.ImageId, body.Title, "browser", uploadId: null, caller.Id, cancellationToken);
+            return Ok(new { created.ImageId, created.ImageURL, created.FileURL, created.UploadAddress, created.UploadAuth, created.RequestId });
         });
 
-    /// <summary><c>POST /api/vod/sts-token</c>: AssumeRole → <c>{SecurityTokenInfo: {AccessKeyId, AccessKeySecret, SecretToken, Expiration}}</c>.</summary>
+    /// <summary>
+    /// <c>POST /api/vod/claim-video</c> <c>{videoId}</c>: in STS mode the browser creates its video itself, so the app
+    /// learns of it only when the page says so. The caller claims a video VOD knows, created within the last STS token
+    /// lifetime, that nobody owns yet (first claim wins); the record is then the caller's, with VOD's facts.
+    /// </summary>
+    [Function("ClaimVideo")]
+    public Task<IActionResult> ClaimVideo([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/claim-video")] HttpRequest request) =>
+        Handle(request, async (body, caller, cancellationToken) =>
+        {
+            if (!MediaIds.IsValid(body.VideoId))
+            {
+                return Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
+            }
+
+            var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = body.VideoId! }, cancellationToken)).Video;
+            var created = DateTimeOffset.TryParse(video.CreationTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue;
+            var fresh = time.GetUtcNow() - created <= TimeSpan.FromSeconds(options.Value.StsDurationSeconds);
+            if (!fresh || !await records.ClaimAsync(RecordKinds.Video, body.VideoId!, caller.Id, cancellationToken))
+            {
+                return Problems.NotFound($"No video '{body.VideoId}' you can claim: it belongs to someone, or was created too long ago.");
+            }
+
+            var confirmed = (await confirmations.ConfirmAsync(RecordKinds.Video, body.VideoId!)).Record;
+            return Ok(new { VideoId = body.VideoId, Status = confirmed?.Status ?? video.Status });
+        });
+
+    /// <summary>
+    /// <c>POST /api/vod/sts-token</c>: AssumeRole → <c>{SecurityTokenInfo: {AccessKeyId, AccessKeySecret, SecretToken, Expiration}}</c>,
+    /// narrowed by <see cref="BrowserStsPolicy"/> to uploading, for <see cref="VodFunctionsOptions.StsDurationSeconds"/>.
+    /// </summary>
     [Function("StsToken")]
     public Task<IActionResult> StsToken([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/sts-token")] HttpRequest request) =>
-        Handle(request, async _ =>
+        Handle(request, async (_, caller, cancellationToken) =>
         {
             var settings = options.Value;
             if (string.IsNullOrEmpty(settings.StsRoleArn))
@@ -120,10 +181,11 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaReco
             var role = await sts.AssumeRoleAsync(new AssumeRoleRequest
             {
                 RoleArn = settings.StsRoleArn,
-                RoleSessionName = "vod-browser-" + Guid.NewGuid().ToString("N")[..12],
+                RoleSessionName = SessionName(caller),
                 Duration = TimeSpan.FromSeconds(settings.StsDurationSeconds),
-            }, request.HttpContext.RequestAborted);
-            return new
+                Policy = BrowserStsPolicy.Document,
+            }, cancellationToken);
+            return Ok(new
             {
                 SecurityTokenInfo = new
                 {
@@ -132,56 +194,102 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, Records.MediaReco
                     SecretToken = role.Credentials.SecurityToken,
                     Expiration = role.Credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 },
-            };
+            });
         });
 
+    // Audit logs (ActionTrail) show the session name: a hash of the caller, not the caller's id, which may be personal.
+    private static string SessionName(Caller caller) =>
+        "vod-browser-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(caller.Id)))[..16];
+
     /// <summary>Our callback URL and an Extend marking a browser upload, merged into the caller's UserData.</summary>
+    /// <exception cref="AlibabaRequestValidationException">The caller's UserData is not a JSON object, or sets a reserved Extend key.</exception>
     private string UserData(string? callerUserData)
     {
-        var extend = new Dictionary<string, string> { ["source"] = "browser" };
+        var extend = new Dictionary<string, string>();
         if (!string.IsNullOrEmpty(callerUserData))
         {
-            using var document = JsonDocument.Parse(callerUserData);
+            using var document = ParseUserData(callerUserData);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new AlibabaRequestValidationException("UserData", "UserData", "is not a JSON object.");
+            }
+
             if (document.RootElement.TryGetProperty("Extend", out var given) && given.ValueKind == JsonValueKind.Object)
             {
                 foreach (var property in given.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
                 {
-                    extend.TryAdd(property.Name, property.Value.GetString()!);
+                    if (ReservedExtendKeys.Contains(property.Name))
+                    {
+                        throw new AlibabaRequestValidationException("UserData", "UserData", $"sets Extend.{property.Name}, which only the app sets.");
+                    }
+
+                    extend[property.Name] = property.Value.GetString()!;
                 }
             }
         }
 
+        extend["source"] = "browser";
         return new VodUserData { CallbackUrl = options.Value.CallbackPublicUrl, Extend = extend }.ToJson();
+    }
+
+    private static JsonDocument ParseUserData(string userData)
+    {
+        try
+        {
+            return JsonDocument.Parse(userData);
+        }
+        catch (JsonException)
+        {
+            throw new AlibabaRequestValidationException("UserData", "UserData", "is not valid JSON.");
+        }
     }
 
     private static string[]? Split(string? tags) =>
         tags?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static async Task<IActionResult> Handle(HttpRequest request, Func<AppServerRequest, Task<object>> call)
+    private static ContentResult Ok(object result) =>
+        new() { StatusCode = 200, ContentType = "application/json", Content = JsonSerializer.Serialize(result, Write) };
+
+    private async Task<IActionResult> Handle(HttpRequest request, Func<AppServerRequest, Caller, CancellationToken, Task<IActionResult>> call)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (await identity.AuthenticateAsync(request, cancellationToken) is not { } caller)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Unauthenticated", "Sign in first: these endpoints hand out upload credentials to known callers only.");
+        }
+
+        var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes);
+        if (bytes is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "BodyTooLarge", "The body is larger than 64 KB.");
+        }
+
         AppServerRequest body;
         try
         {
-            body = request.ContentLength is 0 ? new AppServerRequest()
-                : await JsonSerializer.DeserializeAsync<AppServerRequest>(request.Body, Read, request.HttpContext.RequestAborted) ?? new AppServerRequest();
+            body = bytes.Length == 0 ? new AppServerRequest() : JsonSerializer.Deserialize<AppServerRequest>(bytes, Read) ?? new AppServerRequest();
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return Problems.Invalid("InvalidJson", "The body is not valid JSON: " + ex.Message);
+            // InvalidOperationException: a string with invalid UTF-8.
+            return Problems.Invalid("InvalidJson", "The body is not a UTF-8 JSON object of the documented fields.");
+        }
+
+        if (await quota.TryTakeAsync(caller, cancellationToken) is { } retryAfter)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "TooManyCredentialRequests", "Too many credential requests; try again later.",
+                $"The limits are {options.Value.CredentialRequestsPerMinute} a minute and {options.Value.CredentialRequestsPerDay} a day.");
         }
 
         try
         {
-            var result = await call(body);
-            return new ContentResult { StatusCode = 200, ContentType = "application/json", Content = JsonSerializer.Serialize(result, Write) };
+            return await call(body, caller, cancellationToken);
         }
         catch (AlibabaRequestValidationException ex)
         {
             return Problems.Invalid("Invalid" + ex.Field, ex.Message);
-        }
-        catch (JsonException)
-        {
-            return Problems.Invalid("InvalidUserData", "userData is not a JSON object.");
         }
         catch (AlibabaCloudException ex)
         {

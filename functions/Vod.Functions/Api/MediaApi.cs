@@ -42,6 +42,11 @@ public sealed class MediaApi(MediaRecordStore records)
     private async Task<IActionResult> GetAsync(HttpRequest request, string kind, string id)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!MediaIds.IsValid(id))
+        {
+            return Problems.Invalid("InvalidMediaId", "A media id is 1–64 letters, digits, '-' or '_'.");
+        }
+
         var record = await records.GetAsync(kind, id, request.HttpContext.RequestAborted);
         return record is null ? Problems.NotFound($"No {kind} '{id}'.") : new OkObjectResult(View(record));
     }
@@ -64,7 +69,9 @@ public sealed class MediaApi(MediaRecordStore records)
             createdAt = record.CreatedAt,
             uploadedAt = record.UploadedAt,
             updatedAt = record.UpdatedAt,
-            events = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(record.EventsJson),
+            owner = record.Owner,
+            confirmedAt = record.ConfirmedAt,
+            history = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(record.HistoryJson),
         };
     }
 }

@@ -1,113 +1,108 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Vod.Alibaba.Callbacks;
 
 namespace Vod.Functions.Records;
 
 /// <summary>
-/// Media records in Azure Table Storage. Applying an event is idempotent (the same event twice changes nothing) and
-/// monotonic (an older status never replaces a newer one); writes are ETag-guarded and retried on conflicts.
+/// Media records in Azure Table Storage. A record is created when this app creates the media (with who or what
+/// created it) or when the VOD API confirms a media it was told about; its status, file URL and size only ever come from
+/// the VOD API (<see cref="ApplyFactsAsync"/>). Writes are ETag-guarded and retried on conflicts.
 /// </summary>
 public sealed class MediaRecordStore(TableClient table, TimeProvider time)
 {
-    private const int MaxEvents = 20;
+    private const int MaxHistory = 20;
     private int _created;
 
-    private static readonly Dictionary<string, int> Rank = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Uploading"] = 0, ["UploadSucc"] = 1, ["Checking"] = 2, ["Transcoding"] = 2, ["Normal"] = 3, ["TranscodeFail"] = 3,
-        ["ProduceFail"] = 3, ["Blocked"] = 4, ["Deleted"] = 5,
-    };
-
-    /// <summary>The kind (partition) an event type belongs to.</summary>
-    public static string KindOf(string eventType) => eventType switch
-    {
-        "ImageUploadComplete" => "image",
-        "AttachedMediaUploadComplete" => "attached",
-        _ => "video",
-    };
-
-    /// <summary>The status an event implies, or null when it implies none.</summary>
-    public static string? StatusOf(VodEventMessage message)
-    {
-        var success = string.Equals(message.Status, "success", StringComparison.OrdinalIgnoreCase);
-        return message.EventType switch
-        {
-            "FileUploadComplete" or "UploadByURLComplete" or "URLUploadComplete" when success => "UploadSucc",
-            "VideoAnalysisComplete" or "StreamTranscodeComplete" when success => "Transcoding",
-            "TranscodeComplete" => success ? "Normal" : "TranscodeFail",
-            "ImageUploadComplete" or "AttachedMediaUploadComplete" when success => "Normal",
-            _ => null,
-        };
-    }
-
-    /// <summary>Records a media just created (no change when it exists).</summary>
-    public async Task EnsureCreatedAsync(string kind, string mediaId, string? title, string source, string? uploadId, CancellationToken cancellationToken)
+    /// <summary>Records a media this app just created (no change when it exists).</summary>
+    /// <param name="kind">video, image or attached.</param>
+    /// <param name="mediaId">The media id VOD returned.</param>
+    /// <param name="title">Its title.</param>
+    /// <param name="source"><c>blob</c> or <c>browser</c>.</param>
+    /// <param name="uploadId">The upload that created it (blob uploads).</param>
+    /// <param name="owner">The caller it belongs to (browser uploads).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task EnsureCreatedAsync(string kind, string mediaId, string? title, string source, string? uploadId, string? owner, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         try
         {
-            await table.AddEntityAsync(new MediaRecord { PartitionKey = kind, RowKey = mediaId, Title = title, Source = source, UploadId = uploadId, CreatedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new MediaRecord { PartitionKey = kind, RowKey = mediaId, Title = title, Source = source, UploadId = uploadId, Owner = owner, CreatedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            // Already recorded (a retried activity, or the callback came first).
+            // Already recorded (a retried activity or request).
         }
     }
 
-    /// <summary>Applies an event; returns the record, or null when the event names no media.</summary>
-    public Task<MediaRecord?> ApplyAsync(VodEventMessage message, string? uploadId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records what the VOD API said about a media when asked at <paramref name="askedAt"/>. Creates the record only for
+    /// a media VOD knows; an answer older than the recorded one changes nothing, and so does an answer equal to it.
+    /// </summary>
+    public async Task<Confirmation> ApplyFactsAsync(string kind, string mediaId, MediaFacts facts, DateTimeOffset askedAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (string.IsNullOrEmpty(message.MediaId))
+        ArgumentNullException.ThrowIfNull(facts);
+        var statusChanged = false;
+        var record = await UpdateAsync(kind, mediaId, createIfMissing: facts.Exists, record =>
         {
-            return Task.FromResult<MediaRecord?>(null);
-        }
-
-        var entry = new RecordedEvent(message.EventType, message.Status, message.EventTime ?? time.GetUtcNow());
-        return UpdateAsync(KindOf(message.EventType), message.MediaId, record =>
-        {
-            var events = JsonSerializer.Deserialize<List<RecordedEvent>>(record.EventsJson) ?? [];
-            if (events.Contains(entry))
+            statusChanged = false;
+            if (record.ConfirmedAt is { } recorded && recorded > askedAt)
             {
                 return false;
             }
 
-            events.Add(entry);
-            record.EventsJson = JsonSerializer.Serialize(events.OrderBy(e => e.Time).TakeLast(MaxEvents));
-            Advance(record, StatusOf(message));
-            // Only upload events describe the source file; transcode events carry their stream's URL and size.
-            if (message.EventType is "FileUploadComplete" or "ImageUploadComplete" or "AttachedMediaUploadComplete" or "UploadByURLComplete" or "URLUploadComplete")
+            var status = facts.Status ?? record.Status;
+            var changed = !record.Confirmed || status != record.Status || (facts.FileUrl is not null && facts.FileUrl != record.FileUrl) || (facts.Size is not null && facts.Size != record.Size);
+            if (!changed)
             {
-                record.FileUrl = message.FileUrl ?? record.FileUrl;
-                record.Size = message.Size ?? record.Size;
-            }
-            record.UploadId ??= uploadId;
-            if (record.Source == "unknown" && uploadId is not null)
-            {
-                record.Source = "blob";
+                return false;
             }
 
-            if (StatusOf(message) is "UploadSucc" || message.EventType is "ImageUploadComplete" or "AttachedMediaUploadComplete")
+            if (status != record.Status)
             {
-                record.UploadedAt ??= entry.Time;
+                statusChanged = true;
+                var history = JsonSerializer.Deserialize<List<StatusChange>>(record.HistoryJson) ?? [];
+                history.Add(new StatusChange(status, askedAt));
+                record.HistoryJson = JsonSerializer.Serialize(history.TakeLast(MaxHistory));
+            }
+
+            record.Status = status;
+            record.FileUrl = facts.FileUrl ?? record.FileUrl;
+            record.Size = facts.Size ?? record.Size;
+            record.Confirmed = true;
+            record.ConfirmedAt = askedAt;
+            if (RecordKinds.IsUploaded(kind, status))
+            {
+                record.UploadedAt ??= askedAt;
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        return new Confirmation(record, statusChanged);
     }
 
-    /// <summary>Records what the VOD API says the media's status is: the final word.</summary>
-    public Task<MediaRecord?> ConfirmAsync(string kind, string mediaId, string vodStatus, CancellationToken cancellationToken) =>
-        UpdateAsync(kind, mediaId, record =>
+    /// <summary>
+    /// Binds a media nobody owns yet (no record, or one a callback created) to <paramref name="owner"/>, as a browser
+    /// upload. A media this app created, or one already claimed, keeps its owner: first claim wins.
+    /// </summary>
+    /// <returns>Whether the media is now <paramref name="owner"/>'s (claimed now or before).</returns>
+    public async Task<bool> ClaimAsync(string kind, string mediaId, string owner, CancellationToken cancellationToken)
+    {
+        var owned = false;
+        await UpdateAsync(kind, mediaId, createIfMissing: true, record =>
         {
-            var advanced = Advance(record, vodStatus);
-            var changed = advanced || !record.Confirmed;
-            record.Confirmed = true;
-            return changed;
-        }, cancellationToken);
+            owned = record.Owner == owner;
+            if (owned || record.Owner is not null || record.UploadId is not null || record.Source != "unknown")
+            {
+                return false;
+            }
+
+            (record.Owner, record.Source, owned) = (owner, "browser", true);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return owned;
+    }
 
     /// <summary>One record, or null.</summary>
     public async Task<MediaRecord?> GetAsync(string kind, string mediaId, CancellationToken cancellationToken)
@@ -148,7 +143,7 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
         var pending = new List<MediaRecord>();
         await foreach (var record in table.QueryAsync<MediaRecord>(r => r.UpdatedAt < cutoff, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (!record.Confirmed || Rank.GetValueOrDefault(record.Status) < Rank["Normal"])
+            if (!record.Confirmed || !RecordKinds.IsSettled(record.Status))
             {
                 pending.Add(record);
             }
@@ -157,27 +152,21 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
         return pending;
     }
 
-    private static bool Advance(MediaRecord record, string? status)
-    {
-        if (status is null || Rank.GetValueOrDefault(status, -1) <= Rank.GetValueOrDefault(record.Status, -1))
-        {
-            return false;
-        }
-
-        record.Status = status;
-        return true;
-    }
-
-    private async Task<MediaRecord?> UpdateAsync(string kind, string mediaId, Func<MediaRecord, bool> change, CancellationToken cancellationToken)
+    private async Task<MediaRecord?> UpdateAsync(string kind, string mediaId, bool createIfMissing, Func<MediaRecord, bool> change, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
             var found = await table.GetEntityIfExistsAsync<MediaRecord>(kind, mediaId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var record = found.HasValue ? found.Value! : new MediaRecord { PartitionKey = kind, RowKey = mediaId, CreatedAt = time.GetUtcNow() };
-            if (!change(record) && found.HasValue)
+            if (!found.HasValue && !createIfMissing)
             {
-                return record;
+                return null;
+            }
+
+            var record = found.HasValue ? found.Value! : new MediaRecord { PartitionKey = kind, RowKey = mediaId, CreatedAt = time.GetUtcNow() };
+            if (!change(record))
+            {
+                return found.HasValue ? record : null;
             }
 
             record.UpdatedAt = time.GetUtcNow();
@@ -205,5 +194,5 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
         }
     }
 
-    private sealed record RecordedEvent(string Type, string? Status, DateTimeOffset Time);
+    private sealed record StatusChange(string Status, DateTimeOffset Time);
 }

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vod.Functions.Callbacks;
 
 namespace Vod.Functions.Records;
 
@@ -9,7 +8,7 @@ namespace Vod.Functions.Records;
 /// Every 10 minutes, asks VOD about records still waiting beyond <see cref="VodFunctionsOptions.ReconcileAfterMinutes"/>
 /// and records its answer, so a callback VOD dropped after its three attempts costs nothing.
 /// </summary>
-public sealed partial class Reconciliation(MediaRecordStore records, VodCallbackReceiver confirmer, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<Reconciliation> logger)
+public sealed partial class Reconciliation(MediaRecordStore records, MediaConfirmations confirmations, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<Reconciliation> logger)
 {
     /// <summary>The timer.</summary>
     [Function(nameof(Reconciliation))]
@@ -23,11 +22,11 @@ public sealed partial class Reconciliation(MediaRecordStore records, VodCallback
         foreach (var record in await records.PendingAsync(cutoff, cancellationToken).ConfigureAwait(false))
         {
             var before = record.Status;
-            var after = await confirmer.ConfirmAsync(record, cancellationToken).ConfigureAwait(false);
+            var confirmation = await confirmations.ConfirmAsync(record.PartitionKey, record.RowKey).ConfigureAwait(false);
 
             // VOD's answer may only confirm a status the record already had ("Uploading" while it still uploads): that
             // is no change, and logging it as one ("Uploading → Uploading") buried the real repairs.
-            if (after is not null && !string.Equals(after.Status, before, StringComparison.Ordinal))
+            if (confirmation is { StatusChanged: true, Record: { } after })
             {
                 changed++;
                 LogChanged(logger, record.PartitionKey, record.RowKey, before, after.Status);

@@ -29,7 +29,7 @@ public sealed class UploadActivities(UploadEngine engine, VodClient vod, Records
     public async Task<bool> RecordMedia([ActivityTrigger] RecordMediaJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await records.EnsureCreatedAsync(job.Kind, job.MediaId, job.Title, "blob", job.UploadId, CancellationToken.None).ConfigureAwait(false);
+        await records.EnsureCreatedAsync(job.Kind, job.MediaId, job.Title, "blob", job.UploadId, owner: null, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 

@@ -80,6 +80,8 @@ public static class CaseFields
         },
         "GetVideoInfo" => new GetVideoInfoRequest { VideoId = f.Str("VideoId")! },
         "GetImageInfo" => new GetImageInfoRequest { ImageId = f.Str("ImageId")!, AuthTimeout = f.Long("AuthTimeout") },
+        "GetMezzanineInfo" => new GetMezzanineInfoRequest { VideoId = f.Str("VideoId")!, AuthTimeout = f.Long("AuthTimeout") },
+        "GetAttachedMediaInfo" => new GetAttachedMediaInfoRequest { MediaIds = f.List("MediaIds")!, AuthTimeout = f.Long("AuthTimeout") },
         "DeleteVideo" => new DeleteVideoRequest { VideoIds = f.List("VideoIds")! },
         "UploadMediaByURL" => new UploadMediaByUrlRequest
         {

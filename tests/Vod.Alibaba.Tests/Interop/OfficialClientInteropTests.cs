@@ -45,7 +45,7 @@ public sealed class OfficialClientInteropTests(OfficialClientCases cases, ITestO
         Assert.True(cases.Cases.Count >= 300, $"only {cases.Cases.Count} cases");
         Assert.All(["vod-v2", "sts-v2", "vod-v3", "oss-v1", "oss-v4"], kind => Assert.True(byKind.GetValueOrDefault(kind) > 0, kind));
         var actions = cases.OfKind("vod-v2").Select(c => c.GetProperty("action").GetString()).Distinct().Count();
-        Assert.Equal(9, actions);
+        Assert.Equal(11, actions);
         var ossActions = cases.OfKind("oss-v1").Select(c => c.GetProperty("action").GetString()).Distinct().Count();
         Assert.Equal(9, ossActions);
     }
@@ -229,6 +229,8 @@ public sealed class OfficialClientInteropTests(OfficialClientCases cases, ITestO
         CreateUploadAttachedMediaRequest r => client.CreateUploadAttachedMediaAsync(r),
         GetVideoInfoRequest r => client.GetVideoInfoAsync(r),
         GetImageInfoRequest r => client.GetImageInfoAsync(r),
+        GetMezzanineInfoRequest r => client.GetMezzanineInfoAsync(r),
+        GetAttachedMediaInfoRequest r => client.GetAttachedMediaInfoAsync(r),
         DeleteVideoRequest r => client.DeleteVideoAsync(r),
         UploadMediaByUrlRequest r => client.UploadMediaByUrlAsync(r),
         GetUrlUploadInfosRequest r => client.GetUrlUploadInfosAsync(r),

@@ -126,7 +126,7 @@ public static class AdminEndpoints
                 bytesReceivedPerUpload = state.BytesReceivedPerUpload,
                 partUploadsReceived = state.PartUploadsReceived,
                 partUploadsHeld = host.Faults.PartGate.Held,
-                credentials = host.Credentials.Issued.Select(c => new { c.AccessKeyId, c.ExpiresAt, c.Bucket, c.Key, c.KeyPrefix, c.MayCallVod }),
+                credentials = host.Credentials.Issued.Select(c => new { c.AccessKeyId, c.ExpiresAt, c.Bucket, c.Key, c.KeyPrefix, c.MayCallVod, c.AllowedActions }),
             }, Json);
         }
     }

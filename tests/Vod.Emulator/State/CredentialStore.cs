@@ -26,6 +26,12 @@ public sealed class IssuedCredential
     /// <summary>Whether the credential may call the VOD API (AssumeRole credentials may; upload credentials may not).</summary>
     public bool MayCallVod { get; init; }
 
+    /// <summary>
+    /// The VOD actions (<c>vod:CreateUploadVideo</c> …) an AssumeRole inline policy allowed, or null when no policy
+    /// narrowed the role (every action). As in RAM, the session may do only what both the role and the policy allow.
+    /// </summary>
+    public IReadOnlySet<string>? AllowedActions { get; init; }
+
     public bool Allows(string bucket, string? key)
     {
         if (Bucket is null)
@@ -56,7 +62,7 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
 
     public IReadOnlyCollection<IssuedCredential> Issued => [.. _issued.Values];
 
-    public IssuedCredential Issue(string? bucket, string? key, string? keyPrefix, bool mayCallVod, TimeSpan? lifetime = null)
+    public IssuedCredential Issue(string? bucket, string? key, string? keyPrefix, bool mayCallVod, TimeSpan? lifetime = null, IReadOnlySet<string>? allowedActions = null)
     {
         var credential = new IssuedCredential
         {
@@ -68,6 +74,7 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
             Key = key,
             KeyPrefix = keyPrefix,
             MayCallVod = mayCallVod,
+            AllowedActions = allowedActions,
         };
         _issued[credential.AccessKeyId] = credential;
         return credential;

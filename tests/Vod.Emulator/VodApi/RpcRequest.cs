@@ -218,7 +218,7 @@ public sealed class RpcRequest
                 throw new RpcException(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
             }
 
-            if (!temporary.MayCallVod)
+            if (!temporary.MayCallVod || temporary.AllowedActions is { } allowed && !allowed.Contains("vod:" + Action))
             {
                 throw new RpcException(403, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM.");
             }

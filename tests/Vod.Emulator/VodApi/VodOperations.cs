@@ -34,6 +34,8 @@ public sealed class VodOperations(
         "CreateUploadAttachedMedia" => CreateUploadAttachedMedia(request),
         "GetVideoInfo" => GetVideoInfo(request),
         "GetImageInfo" => GetImageInfo(request),
+        "GetMezzanineInfo" => GetMezzanineInfo(request),
+        "GetAttachedMediaInfo" => GetAttachedMediaInfo(request),
         "DeleteVideo" => DeleteVideo(request),
         "UploadMediaByURL" => UploadMediaByUrl(request),
         "GetURLUploadInfos" => GetUrlUploadInfos(request),
@@ -245,6 +247,65 @@ public sealed class VodOperations(
         }
     }
 
+    private Dictionary<string, object?> GetMezzanineInfo(RpcRequest request)
+    {
+        var media = FindMedia(request.Required("VideoId"), "video") ?? throw new RpcException(404, "InvalidVideo.NotFound", "The video does not exist.");
+        lock (state.Sync)
+        {
+            // VOD knows the source file once it has arrived; before that the mezzanine is still uploading.
+            var stored = state.Objects.GetValueOrDefault(EmulatorState.ObjectId(media.Bucket, media.Key));
+            return new()
+            {
+                ["Mezzanine"] = new Dictionary<string, object?>
+                {
+                    ["VideoId"] = media.Id,
+                    ["FileURL"] = lifecycle.FileUrl(media.Bucket, media.Key),
+                    ["FileName"] = media.FileName,
+                    ["Size"] = stored?.Size,
+                    ["Status"] = media.Completed ? "Normal" : "Uploading",
+                    ["CRC64"] = stored?.Crc64.ToString(CultureInfo.InvariantCulture),
+                    ["CreationTime"] = Iso(media.CreationTime),
+                },
+            };
+        }
+    }
+
+    private Dictionary<string, object?> GetAttachedMediaInfo(RpcRequest request)
+    {
+        var ids = SplitList(request.Required("MediaIds")) ?? [];
+        if (ids.Count > 20)
+        {
+            throw new RpcException(400, "InvalidParameter", "MediaIds holds more than 20 ids.");
+        }
+
+        var found = new List<Dictionary<string, object?>>();
+        var missing = new List<string>();
+        foreach (var id in ids)
+        {
+            if (FindMedia(id, "attached") is not { } media)
+            {
+                missing.Add(id);
+                continue;
+            }
+
+            lock (state.Sync)
+            {
+                found.Add(new()
+                {
+                    ["MediaId"] = media.Id,
+                    ["Title"] = media.Title,
+                    ["BusinessType"] = media.BusinessType,
+                    ["Status"] = media.Status,
+                    ["URL"] = lifecycle.FileUrl(media.Bucket, media.Key),
+                    ["FileSize"] = media.Size,
+                    ["CreationTime"] = Iso(media.CreationTime),
+                });
+            }
+        }
+
+        return new() { ["AttachedMediaList"] = found, ["NonExistMediaIds"] = missing };
+    }
+
     private Dictionary<string, object?> DeleteVideo(RpcRequest request)
     {
         var ids = SplitList(request.Required("VideoIds")) ?? [];
@@ -440,7 +501,7 @@ public sealed class VodOperations(
         }
 
         var lifetime = TimeSpan.FromSeconds(Math.Min(seconds, credentials.Lifetime.TotalSeconds));
-        var issued = credentials.Issue(bucket: null, key: null, keyPrefix: null, mayCallVod: true, lifetime);
+        var issued = credentials.Issue(bucket: null, key: null, keyPrefix: null, mayCallVod: true, lifetime, AllowedActions(request.Get("Policy")));
         return new()
         {
             ["AssumedRoleUser"] = new Dictionary<string, object?> { ["Arn"] = arn + "/" + session, ["AssumedRoleId"] = "3" + NewMediaId()[..16] + ":" + session },
@@ -452,6 +513,43 @@ public sealed class VodOperations(
                 ["Expiration"] = Iso(issued.ExpiresAt),
             },
         };
+    }
+
+    /// <summary>
+    /// The actions an AssumeRole inline policy allows: the Action lists of its Allow statements (wildcards are not
+    /// expanded; Deny statements are not modelled). Null when there is no policy.
+    /// </summary>
+    private static HashSet<string>? AllowedActions(string? policy)
+    {
+        if (policy is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(policy);
+            var allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var statement in document.RootElement.GetProperty("Statement").EnumerateArray())
+            {
+                if (statement.GetProperty("Effect").GetString() != "Allow")
+                {
+                    continue;
+                }
+
+                var actions = statement.GetProperty("Action");
+                foreach (var action in actions.ValueKind == System.Text.Json.JsonValueKind.Array ? [.. actions.EnumerateArray()] : new[] { actions })
+                {
+                    allowed.Add(action.GetString() ?? string.Empty);
+                }
+            }
+
+            return allowed;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new RpcException(400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check.");
+        }
     }
 
     /// <summary>The address and a fresh credential scoped to the media's object (or its M3U8 folder).</summary>

@@ -117,6 +117,8 @@ const VOD_OPS = {
   },
   GetVideoInfo() { return { VideoId: hex(32) }; },
   GetImageInfo() { return { ImageId: hex(32), AuthTimeout: maybe(0.5, () => int(60, 86400)) }; },
+  GetMezzanineInfo() { return { VideoId: hex(32), AuthTimeout: maybe(0.5, () => int(60, 86400)) }; },
+  GetAttachedMediaInfo() { return { MediaIds: Array.from({ length: int(1, 20) }, () => hex(32)), AuthTimeout: maybe(0.5, () => int(60, 86400)) }; },
   DeleteVideo() { return { VideoIds: Array.from({ length: int(1, 20) }, () => hex(32)) }; },
   UploadMediaByURL() {
     const urls = Array.from({ length: int(1, 5) }, sourceUrl);
