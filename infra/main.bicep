@@ -79,6 +79,9 @@ param confirmationsPerSecond int = 20
 @description('Container whose new blobs are uploaded to VOD.')
 param incomingContainer string = 'vod-incoming'
 
+@description('Containers besides the incoming one whose blobs the API may upload, comma-separated; empty: the incoming container only.')
+param allowedSourceContainers string = ''
+
 @description('Container of upload checkpoints.')
 param checkpointContainer string = 'vod-checkpoints'
 
@@ -176,6 +179,7 @@ module app 'modules/app.bicep' = {
       endpoint: vodEndpoint
       stsEndpoint: vodStsEndpoint
       incomingContainer: incomingContainer
+      allowedSourceContainers: allowedSourceContainers
       checkpointContainer: checkpointContainer
       rejectionContainer: rejectionContainer
       mediaTable: mediaTable

@@ -31,6 +31,18 @@ public sealed class VodFunctionsOptions : IValidatableObject
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "IncomingContainer must be a valid container name.")]
     public string IncomingContainer { get; set; } = "vod-incoming";
 
+    /// <summary>
+    /// Containers besides <see cref="IncomingContainer"/> whose blobs StartUpload may read, comma-separated. Default none:
+    /// the API reads only the incoming container, so a function key cannot reach the rest of the storage account.
+    /// </summary>
+    public string AllowedSourceContainers { get; set; } = string.Empty;
+
+    /// <summary>Whether StartUpload may read <paramref name="container"/>.</summary>
+    public bool IsAllowedSource(string container) =>
+        container == IncomingContainer || SourceContainers().Contains(container, StringComparer.Ordinal);
+
+    private string[] SourceContainers() => AllowedSourceContainers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Container for upload checkpoints. Default <c>vod-checkpoints</c>.</summary>
     [Required]
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "CheckpointContainer must be a valid container name.")]
@@ -149,6 +161,11 @@ public sealed class VodFunctionsOptions : IValidatableObject
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var container in SourceContainers().Where(c => Api.BlobNames.ContainerProblem(c) is not null))
+        {
+            yield return new ValidationResult($"AllowedSourceContainers names '{container}', which is not a valid container name.", [nameof(AllowedSourceContainers)]);
+        }
+
         if (CallerIdentity == Identity.CallerIdentityMode.Jwt)
         {
             if (string.IsNullOrWhiteSpace(JwtIssuer) || string.IsNullOrWhiteSpace(JwtAudience))

@@ -64,6 +64,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__Endpoint', value: settings.endpoint }
         { name: 'Vod__StsEndpoint', value: settings.stsEndpoint }
         { name: 'Vod__IncomingContainer', value: settings.incomingContainer }
+        { name: 'Vod__AllowedSourceContainers', value: settings.allowedSourceContainers }
         { name: 'Vod__CheckpointContainer', value: settings.checkpointContainer }
         { name: 'Vod__RejectionContainer', value: settings.rejectionContainer }
         { name: 'Vod__CallbackTimeoutSeconds', value: string(settings.callbackTimeoutSeconds) }

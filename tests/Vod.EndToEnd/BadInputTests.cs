@@ -15,6 +15,7 @@ public sealed class BadInputTests(AppUnderHost app)
         var tag = Sources.Tag();
         await Sources.PutAsync(app.Blobs, "vod-manual", $"empty-{tag}.mp4", 0);
         await Sources.PutAsync(app.Blobs, "vod-manual", $"notes-{tag}.txt", 10);
+        await Sources.PutAsync(app.Blobs, "hr-private", "ceo.mp4", 1000);
         var cases = new (string Method, string Path, string? Body, HttpStatusCode Status, string Code)[]
         {
             ("POST", "api/uploads", "{not json", HttpStatusCode.BadRequest, "InvalidJson"),
@@ -30,7 +31,8 @@ public sealed class BadInputTests(AppUnderHost app)
             ("POST", "api/uploads", """{"name":"/x.mp4"}""", HttpStatusCode.BadRequest, "InvalidName"),
             ("POST", "api/uploads", "{\"name\":\"" + new string('a', 1100) + ".mp4\"}", HttpStatusCode.BadRequest, "InvalidName"),
             ("POST", "api/uploads", """{"name":"missing.mp4"}""", HttpStatusCode.NotFound, "NotFound"),
-            ("POST", "api/uploads", """{"name":"missing.mp4","container":"no-such-container"}""", HttpStatusCode.NotFound, "NotFound"),
+            ("POST", "api/uploads", """{"name":"ceo.mp4","container":"hr-private"}""", HttpStatusCode.Forbidden, "ContainerNotAllowed"),
+            ("POST", "api/uploads", """{"name":"missing.mp4","container":"no-such-container"}""", HttpStatusCode.Forbidden, "ContainerNotAllowed"),
             ("POST", "api/uploads", $$"""{"name":"empty-{{tag}}.mp4","container":"vod-manual"}""", HttpStatusCode.UnprocessableEntity, "EmptySource"),
             ("POST", "api/uploads", $$"""{"name":"notes-{{tag}}.txt","container":"vod-manual"}""", HttpStatusCode.UnprocessableEntity, "UnsupportedMedia"),
             ("GET", "api/uploads?status=Bogus", null, HttpStatusCode.BadRequest, "InvalidStatus"),

@@ -172,6 +172,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     [InlineData("{}", "MissingName", 400)]
     [InlineData("""{"name":"nothere.mp4"}""", "NotFound", 404)]
     [InlineData("""{"name":"x.mp4","options":{"parallel":0}}""", "InvalidOption", 400)]
+    [InlineData("""{"name":"ceo.mp4","container":"hr-private"}""", "ContainerNotAllowed", 403)]
     public async Task Bad_starts_get_problem_details_with_stable_codes(string body, string code, int status)
     {
         var result = await Api().Start(Request(body), _harness.Host.Client);

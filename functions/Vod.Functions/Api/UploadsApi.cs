@@ -84,6 +84,12 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
             return Problems.Invalid("InvalidName", badName);
         }
 
+        if (!options.Value.IsAllowedSource(container))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "ContainerNotAllowed", "The API does not read that container.",
+                $"Uploads start from '{options.Value.IncomingContainer}' and the containers in Vod__AllowedSourceContainers.");
+        }
+
         (UploadJob? Job, Refusal? Refusal) built;
         try
         {

@@ -113,6 +113,7 @@ public sealed class AppUnderHost : IAsyncLifetime
             ["Vod__Parallel"] = Parallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vod__CallbackTimeoutSeconds"] = "30",
             ["Vod__ReconcileAfterMinutes"] = "1",
+            ["Vod__AllowedSourceContainers"] = "vod-manual",
             ["FUNCTIONS_ENABLE_CORS_CONFIGURATION"] = "1",
             ["CORS_ALLOWED_ORIGINS"] = $"[\"{AllowedOrigin}\"]",
         });
