@@ -89,18 +89,40 @@ public sealed class AppUnderHost : IAsyncLifetime
         Directory.CreateDirectory(RunFolder);
         var appFolder = AppFolder();
         Azurite = await AzuriteProcess.StartAsync(Path.Combine(RunFolder, "azurite.log"));
-        var port = FreePorts.Take();
         Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Urls = "http://127.0.0.1:0",
             AccessKeySecret = AccessKeySecret,
-            CallbackUrl = new Uri($"http://127.0.0.1:{port}/api/vod/callback"),
             CallbackAuthKey = CallbackAuthKey,
             DataDirectory = Path.Combine(RunFolder, "emulator"),
             TranscodeDelay = TimeSpan.FromSeconds(1),
         });
+
+        // The host binds a probed port some seconds later; another process may take it first: then another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePorts.Take();
+            Emulator.Lifecycle.DefaultCallbackUrl = new Uri($"http://127.0.0.1:{port}/api/vod/callback");
+            try
+            {
+                Host = await FunctionsHostProcess.StartAsync(command, appFolder, RunFolder, port, HostSettings(port));
+                break;
+            }
+            catch (PortInUseException) when (attempt < 3)
+            {
+            }
+        }
+
+        Api = new HttpClient { BaseAddress = Host.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        Api.DefaultRequestHeaders.Add("x-functions-key", Host.FunctionKey);
+        Blobs = new BlobServiceClient(Azurite.ConnectionString);
+    }
+
+    // The app's settings for this run, over the sample local settings beside the built app.
+    private Dictionary<string, string?> HostSettings(int port)
+    {
         var emulator = Emulator.BaseUri.GetLeftPart(UriPartial.Authority);
-        Host = await FunctionsHostProcess.StartAsync(command, appFolder, RunFolder, port, new Dictionary<string, string?>
+        return new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Vod__AccessKeyId"] = Emulator.Options.AccessKeyId,
@@ -116,10 +138,7 @@ public sealed class AppUnderHost : IAsyncLifetime
             ["Vod__AllowedSourceContainers"] = "vod-manual",
             ["FUNCTIONS_ENABLE_CORS_CONFIGURATION"] = "1",
             ["CORS_ALLOWED_ORIGINS"] = $"[\"{AllowedOrigin}\"]",
-        });
-        Api = new HttpClient { BaseAddress = Host.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
-        Api.DefaultRequestHeaders.Add("x-functions-key", Host.FunctionKey);
-        Blobs = new BlobServiceClient(Azurite.ConnectionString);
+        };
     }
 
     /// <summary>

@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Vod.Testing;
 
 namespace Vod.EndToEnd.Support;
 
 /// <summary>
-/// Azurite with blob, queue and table services (Durable Functions needs all three) on free loopback ports, in memory,
-/// in its own process group.
+/// Azurite with blob, queue and table services (Durable Functions needs all three) on loopback ports it picks itself,
+/// in memory, in its own process group.
 /// </summary>
-public sealed class AzuriteProcess : IAsyncDisposable
+public sealed partial class AzuriteProcess : IAsyncDisposable
 {
     private AzuriteProcess(ProcessGroup group, int blobPort, int queuePort, int tablePort)
     {
@@ -37,7 +36,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    /// <summary>Starts Azurite, logging to <paramref name="logPath"/>; retries on other ports when a probed one was taken.</summary>
+    /// <summary>Starts Azurite, logging to <paramref name="logPath"/>, and waits until it listens on all three ports.</summary>
     public static async Task<AzuriteProcess> StartAsync(string logPath)
     {
         var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -46,58 +45,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException("Azurite is not installed: run the README test command (it runs npm ci in tests/tooling).");
         }
 
-        for (var attempt = 1; ; attempt++)
+        // Port 0: Azurite binds free ports itself and logs them, so no other process can take a probed port first.
+        var group = ProcessGroup.Start("node",
+            [main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
+             "--tableHost", "127.0.0.1", "--tablePort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"],
+            Path.GetTempPath(), new Dictionary<string, string?>(), logPath);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && !group.HasExited)
         {
-            var (blob, queue, table) = (FreePorts.Take(), FreePorts.Take(), FreePorts.Take());
-            string P(int port) => port.ToString(CultureInfo.InvariantCulture);
-            var group = ProcessGroup.Start("node",
-                [main, "--blobHost", "127.0.0.1", "--blobPort", P(blob), "--queueHost", "127.0.0.1", "--queuePort", P(queue),
-                 "--tableHost", "127.0.0.1", "--tablePort", P(table), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"],
-                Path.GetTempPath(), new Dictionary<string, string?>(), logPath);
-            var azurite = new AzuriteProcess(group, blob, queue, table);
-            if (await azurite.WaitListeningAsync(TimeSpan.FromSeconds(60)))
+            var ports = Listening().Matches(group.ReadLog()).ToDictionary(m => m.Groups["service"].Value, m => int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture));
+            if (ports.Count == 3)
             {
-                return azurite;
-            }
-
-            await group.DisposeAsync();
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"Azurite did not start (log: {logPath}).");
-            }
-        }
-    }
-
-    private async Task<bool> WaitListeningAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !Group.HasExited)
-        {
-            if (await AcceptsAsync(BlobPort) && await AcceptsAsync(QueuePort) && await AcceptsAsync(TablePort))
-            {
-                return true;
+                return new AzuriteProcess(group, ports["Blob"], ports["Queue"], ports["Table"]);
             }
 
             await Task.Delay(100);
         }
 
-        return false;
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        await group.DisposeAsync();
+        throw new InvalidOperationException($"Azurite did not start (log: {logPath}).");
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Group.DisposeAsync();
+
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial Regex Listening();
 }

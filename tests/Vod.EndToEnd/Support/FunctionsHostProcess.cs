@@ -10,6 +10,9 @@ namespace Vod.EndToEnd.Support;
 /// </summary>
 public sealed class FunctionsHostProcess : IAsyncDisposable
 {
+    // The web host says it listens within seconds of its start, long before the app's functions are loaded.
+    private static readonly TimeSpan ListenTimeout = TimeSpan.FromSeconds(60);
+
     private readonly FunctionsHostCommand _command;
     private readonly string _appFolder;
     private readonly string _runFolder;
@@ -112,11 +115,19 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(10) };
         var secrets = Path.Combine(StateFolder, "secrets", "host.json");
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.UntilAsync($"the Functions host on port {Port} to run the app (log: {Group.LogPath})", timeout, async () =>
         {
             if (Group.HasExited)
             {
                 throw new InvalidOperationException($"The Functions host exited during start-up. Log {Group.LogPath}:\n{LogTail()}");
+            }
+
+            // A port another process took first does not stop the host: it runs on without listening and says nothing.
+            // Only a host that said it listens on its port is asked anything (an answer could come from that other process).
+            if (_command.Kind == FunctionsHostKind.RunScript && !Group.ReadLog().Contains($"Now listening on: http://127.0.0.1:{Port}", StringComparison.Ordinal))
+            {
+                return started.Elapsed < ListenTimeout ? false : throw new PortInUseException($"The Functions host did not listen on port {Port} within {ListenTimeout.TotalSeconds:0} s.");
             }
 
             if (_command.Kind == FunctionsHostKind.RunScript)
