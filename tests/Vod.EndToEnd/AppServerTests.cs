@@ -54,7 +54,7 @@ public sealed class AppServerTests(AppUnderHost app)
 
         // Act
         using var result = await NodeScript.RunJsonAsync(Path.Combine("e2e", "browser-upload.js"),
-            ["--app", app.Host.BaseUri.ToString(), "--key", app.Host.FunctionKey, "--origin", AppUnderHost.AllowedOrigin,
+            ["--app", app.Host.BaseUri.ToString(), "--key", app.Host.FunctionKey, "--origin", AppUnderHost.AllowedOrigin, "--principal", app.Caller,
              "--video", Path.Combine(folder, $"browser-{tag}.mp4"), "--image", Path.Combine(folder, $"browser-{tag}.png")],
             TimeSpan.FromSeconds(120));
 
@@ -78,7 +78,7 @@ public sealed class AppServerTests(AppUnderHost app)
             await app.GetJsonAsync($"api/media/images/{imageId}") is { } r && r.GetProperty("confirmed").GetBoolean() ? r : (JsonElement?)null);
         Assert.Equal("browser", videoRecord.GetProperty("source").GetString());
         Assert.Equal("Normal", imageRecord.GetProperty("status").GetString());
-        Assert.Equal("local-developer", videoRecord.GetProperty("owner").GetString());
+        Assert.Equal("aad/" + app.Caller, videoRecord.GetProperty("owner").GetString());
         Assert.Equal("Normal", videoRecord.GetProperty("history").EnumerateArray().Last().GetProperty("Status").GetString());
         lock (app.Emulator.State.Sync)
         {

@@ -99,7 +99,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
         {
             if (!MediaIds.IsValid(body.VideoId))
             {
-                return Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
+                return InvalidVideoId();
             }
 
             // Another caller's video, one this app did not create, and one that does not exist look the same.
@@ -149,7 +149,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
         {
             if (!MediaIds.IsValid(body.VideoId))
             {
-                return Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
+                return InvalidVideoId();
             }
 
             var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = body.VideoId! }, cancellationToken)).Video;
@@ -243,6 +243,9 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
             throw new AlibabaRequestValidationException("UserData", "UserData", "is not valid JSON.");
         }
     }
+
+    private static ObjectResult InvalidVideoId() =>
+        Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
 
     private static string[]? Split(string? tags) =>
         tags?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -55,6 +55,19 @@ public sealed class AppUnderHost : IAsyncLifetime
     public string CallbackUrl => $"http://127.0.0.1:{Host.Port}/api/vod/callback";
 
     /// <inheritdoc/>
+    /// <summary>The user <see cref="Api"/> is signed in as (App Service Authentication's principal id).</summary>
+    public string Caller { get; } = "e2e-user";
+
+    /// <summary>Sets the headers App Service Authentication puts on a signed-in user's requests.</summary>
+    public static void SignIn(HttpClient client, string principalId)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.DefaultRequestHeaders.Remove("X-MS-CLIENT-PRINCIPAL-ID");
+        client.DefaultRequestHeaders.Remove("X-MS-CLIENT-PRINCIPAL-IDP");
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", principalId);
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-IDP", "aad");
+    }
+
     public Task InitializeAsync()
     {
         var (command, reason) = FunctionsHostLocator.Find();
@@ -115,6 +128,7 @@ public sealed class AppUnderHost : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = Host.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Add("x-functions-key", Host.FunctionKey);
+        SignIn(Api, Caller);
         Blobs = new BlobServiceClient(Azurite.ConnectionString);
     }
 
@@ -136,6 +150,9 @@ public sealed class AppUnderHost : IAsyncLifetime
             ["Vod__CallbackTimeoutSeconds"] = "30",
             ["Vod__ReconcileAfterMinutes"] = "1",
             ["Vod__AllowedSourceContainers"] = "vod-manual",
+
+            // As deployed: callers come from App Service Authentication, whose headers the tests set as it would.
+            ["Vod__CallerIdentity"] = "AppServiceAuthentication",
             ["FUNCTIONS_ENABLE_CORS_CONFIGURATION"] = "1",
             ["CORS_ALLOWED_ORIGINS"] = $"[\"{AllowedOrigin}\"]",
         };

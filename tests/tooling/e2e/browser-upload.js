@@ -1,10 +1,10 @@
 'use strict';
 // The browser's part of an upload through the app's AppServer endpoints, as a page using Alibaba's VOD upload SDK
-// does it: ask the app for an upload address and credential (function key, from another origin), then put the file
-// straight into OSS with ali-oss.
+// does it: ask the app for an upload address and credential (function key, from another origin, as a user App Service
+// Authentication signed in), then put the file straight into OSS with ali-oss.
 //
 //   node browser-upload.js --app http://127.0.0.1:PORT --key FUNCTION_KEY --origin http://127.0.0.1:8080 \
-//                          --video FILE --image FILE
+//                          --principal USER_ID --video FILE --image FILE
 //
 // Prints one JSON document: what each step answered. The C# test asserts on it, on the app and on the emulator.
 
@@ -23,7 +23,11 @@ const decode = (b64) => JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
 async function call(route, body) {
   const res = await fetch(`${app}/api/${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-functions-key': args.key, origin: args.origin },
+    // The principal headers are what App Service Authentication adds for a signed-in browser session.
+    headers: {
+      'content-type': 'application/json', 'x-functions-key': args.key, origin: args.origin,
+      'x-ms-client-principal-id': args.principal, 'x-ms-client-principal-idp': 'aad',
+    },
     body: JSON.stringify(body),
   });
   const text = await res.text();
