@@ -187,6 +187,8 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     {
         Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-missing", _harness.Host.Client)));
         Assert.Equal("NotFound", Code(await UploadsApi.Resume(Request(), "upl-missing", _harness.Host.Client)));
+        Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-a#b?c\\d\u0001", _harness.Host.Client)));
+        Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-" + new string('f', 2000), _harness.Host.Client)));
         Assert.Equal("InvalidStatus", Code(await UploadsApi.List(Request(query: "?status=Sleeping"), _harness.Host.Client)));
 
         await BlobAsync("state.mp4", FunctionsHarness.Data(300_000, 3));

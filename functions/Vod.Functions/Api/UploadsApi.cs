@@ -136,8 +136,8 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         string id,
         [DurableClient] DurableTaskClient client)
     {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        if (instance is null || !id.StartsWith("upl-", StringComparison.Ordinal))
+        var instance = UploadIds.IsUploadId(id) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted) : null;
+        if (instance is null)
         {
             return Problems.NotFound($"No upload '{id}'.");
         }
@@ -296,8 +296,8 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
     private static async Task<IActionResult> ChangeAsync(HttpRequest request, string id, DurableTaskClient client, OrchestrationRuntimeStatus[] allowed, string action,
         Func<OrchestrationMetadata, CancellationToken, Task> change, bool noContent = false)
     {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        if (instance is null || !id.StartsWith("upl-", StringComparison.Ordinal))
+        var instance = UploadIds.IsUploadId(id) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted) : null;
+        if (instance is null)
         {
             return Problems.NotFound($"No upload '{id}'.");
         }
