@@ -73,7 +73,7 @@ public static class AppServices
             {
                 CallerIdentityMode.Jwt => new JwtBearerIdentity(options.JwtIssuer!, options.JwtAudience!, options.JwtMetadataUrl, options.JwtSigningKeys),
                 CallerIdentityMode.None => new NoCallerIdentity(),
-                _ => new AppServiceAuthenticationIdentity(),
+                _ => new AppServiceAuthenticationIdentity(AppServiceAuthenticationIdentity.IsEnabled(Environment.GetEnvironmentVariable)),
             };
         });
         services.AddHostedService<CallerIdentityWarning>();

@@ -51,9 +51,9 @@ public sealed class AppServerApiTests : IAsyncLifetime
         new(_vod, _sts, _records,
             new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(100, TimeProvider.System), TimeSpan.Zero, TimeProvider.System,
                 Microsoft.Extensions.Logging.Abstractions.NullLogger<MediaConfirmations>.Instance),
-            new AppServiceAuthenticationIdentity(),
+            new AppServiceAuthenticationIdentity(platformAuthenticationEnabled: true),
             new CallerQuota(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerQuotas"), perMinute, perDay, TimeProvider.System), _options,
-            time ?? TimeProvider.System);
+            time ?? TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AppServerApi>.Instance);
 
     public async Task DisposeAsync()
     {
@@ -226,18 +226,20 @@ public sealed class AppServerApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_sts_token_may_create_and_refresh_uploads_and_nothing_else_for_fifteen_minutes()
+    public async Task The_sts_token_may_create_uploads_and_nothing_else_for_fifteen_minutes()
     {
         var info = Json(await _api.StsToken(Request(""))).GetProperty("SecurityTokenInfo");
         var token = new AlibabaCredential(info.GetProperty("AccessKeyId").GetString()!, info.GetProperty("AccessKeySecret").GetString()!, info.GetProperty("SecretToken").GetString());
         var browser = new VodClient(_http, token, new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) });
 
         var created = await browser.CreateUploadVideoAsync(new Vod.Alibaba.VodApi.Operations.CreateUploadVideoRequest { Title = "sts", FileName = "s.mp4" });
-        var refreshed = await browser.RefreshUploadVideoAsync(new Vod.Alibaba.VodApi.Operations.RefreshUploadVideoRequest { VideoId = created.VideoId });
+        var others = Json(await _api.UploadVideoAuth(Request("""{"title":"bob's","fileName":"b.mp4"}""", caller: "bob"))).GetProperty("VideoId").GetString()!;
+        var refresh = await Assert.ThrowsAsync<Vod.Alibaba.Errors.AlibabaCloudException>(() => browser.RefreshUploadVideoAsync(new Vod.Alibaba.VodApi.Operations.RefreshUploadVideoRequest { VideoId = others }));
         var read = await Assert.ThrowsAsync<Vod.Alibaba.Errors.AlibabaCloudException>(() => browser.GetVideoInfoAsync(new Vod.Alibaba.VodApi.Operations.GetVideoInfoRequest { VideoId = created.VideoId }));
         var delete = await Assert.ThrowsAsync<Vod.Alibaba.Errors.AlibabaCloudException>(() => browser.DeleteVideoAsync(new Vod.Alibaba.VodApi.Operations.DeleteVideoRequest { VideoIds = [created.VideoId] }));
 
-        Assert.Equal(created.VideoId, refreshed.VideoId);
+        Assert.False(string.IsNullOrEmpty(created.UploadAuth));
+        Assert.Equal("Forbidden.RAM", refresh.Code);
         Assert.Equal("Forbidden.RAM", read.Code);
         Assert.Equal("Forbidden.RAM", delete.Code);
         var issued = _emulator.Credentials.Issued.Single(c => c.AccessKeyId == token.AccessKeyId);
@@ -275,6 +277,21 @@ public sealed class AppServerApiTests : IAsyncLifetime
         Assert.Equal(("browser", "aad/alice", true), (record!.Source, record.Owner, record.Confirmed));
         Assert.Equal("aad/erin", (await _records.GetAsync("video", appVideo, CancellationToken.None))!.Owner);
         Assert.Null(await _records.GetAsync("video", late, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Without_an_sts_role_sts_tokens_and_claims_are_not_offered()
+    {
+        var api = new AppServerApi(_vod, _sts, _records,
+            new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(100, TimeProvider.System), TimeSpan.Zero, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<MediaConfirmations>.Instance),
+            new AppServiceAuthenticationIdentity(platformAuthenticationEnabled: true),
+            new CallerQuota(new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "AppServerQuotas"), 100, 100, TimeProvider.System),
+            Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y" }), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AppServerApi>.Instance);
+
+        Assert.Equal((501, "StsNotConfigured"), Problem(await api.StsToken(Request(""))));
+        Assert.Equal((501, "StsNotConfigured"), Problem(await api.ClaimVideo(Request("""{"videoId":"ffffffffffffffffffffffffffffffff"}"""))));
     }
 
     private sealed class ShiftedTime(TimeSpan offset) : TimeProvider

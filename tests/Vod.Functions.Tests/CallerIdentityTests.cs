@@ -85,6 +85,14 @@ public sealed class CallerIdentityTests : IDisposable
         Assert.Null(await identity.AuthenticateAsync(Request("Bearer " + Token(_key, subject: null)), CancellationToken.None));
         Assert.Null(await identity.AuthenticateAsync(Request("Bearer " + unsigned), CancellationToken.None));
         Assert.Null(await identity.AuthenticateAsync(Request("Bearer not.a.token"), CancellationToken.None));
+        var symmetric = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "k1" };
+        var hmac = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = Audience, Subject = new ClaimsIdentity([new Claim("sub", "user-42")]), Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(symmetric, SecurityAlgorithms.HmacSha256),
+        });
+        Assert.Null(await identity.AuthenticateAsync(Request("Bearer " + hmac), CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => new JwtBearerIdentity(Issuer, Audience, new Uri("http://login.example.net/.well-known/openid-configuration"), signingKeys: null));
     }
 
     [Fact]
@@ -112,9 +120,9 @@ public sealed class CallerIdentityTests : IDisposable
     }
 
     [Fact]
-    public async Task App_service_authentication_names_the_principal_per_provider()
+    public async Task App_service_authentication_names_the_principal_per_provider_and_only_when_the_platform_runs_it()
     {
-        var identity = new AppServiceAuthenticationIdentity();
+        var identity = new AppServiceAuthenticationIdentity(platformAuthenticationEnabled: true);
         var context = new DefaultHttpContext();
         context.Request.Headers["X-MS-CLIENT-PRINCIPAL-ID"] = "00000000-aaaa";
         context.Request.Headers["X-MS-CLIENT-PRINCIPAL-IDP"] = "aad";
@@ -122,6 +130,9 @@ public sealed class CallerIdentityTests : IDisposable
 
         Assert.Equal(new Caller("aad/00000000-aaaa", "ada@example.net"), await identity.AuthenticateAsync(context.Request, CancellationToken.None));
         Assert.Null(await identity.AuthenticateAsync(new DefaultHttpContext().Request, CancellationToken.None));
+        Assert.Null(await new AppServiceAuthenticationIdentity(platformAuthenticationEnabled: false).AuthenticateAsync(context.Request, CancellationToken.None));
+        Assert.True(AppServiceAuthenticationIdentity.IsEnabled(name => name == "WEBSITE_AUTH_ENABLED" ? "True" : null));
+        Assert.False(AppServiceAuthenticationIdentity.IsEnabled(_ => null));
     }
 
     [Fact]

@@ -152,12 +152,15 @@ public sealed class MediaRecordTests : IAsyncLifetime
         var missing = Assert.IsType<ObjectResult>(await api.GetVideo(Request(), "img-1"));
         var bad = Assert.IsType<ObjectResult>(await api.List(Request("?kind=audio")));
         var badId = Assert.IsType<ObjectResult>(await api.GetVideo(Request(), "a/b?c#d"));
+        var badSize = Assert.IsType<ObjectResult>(await api.List(Request("?pageSize=ten")));
+        var badStatus = Assert.IsType<ObjectResult>(await api.List(Request("?status=a%23b")));
 
         Assert.Contains("img-1", System.Text.Json.JsonSerializer.Serialize(found.Value));
         Assert.Contains("img-1", System.Text.Json.JsonSerializer.Serialize(listed.Value));
         Assert.Equal(404, missing.StatusCode);
         Assert.Equal(400, bad.StatusCode);
         Assert.Equal(400, badId.StatusCode);
+        Assert.Equal((400, 400), (badSize.StatusCode, badStatus.StatusCode));
     }
 
     private sealed class ShiftedTime(TimeSpan offset) : TimeProvider

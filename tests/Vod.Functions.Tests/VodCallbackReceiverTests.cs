@@ -56,10 +56,10 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
     }
 
     /// <summary>A receiver as the app builds it, asking the emulator; no interval between questions unless asked.</summary>
-    private VodCallbackReceiver Receiver(string? key = Key, string? previous = null, double perSecond = 1000)
+    private VodCallbackReceiver Receiver(string? key = Key, string? previous = null, double perSecond = 1000, TimeProvider? budgetClock = null)
     {
         var loggers = new LoggerFactory([_logs]);
-        var confirmations = new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(perSecond, TimeProvider.System), TimeSpan.Zero,
+        var confirmations = new MediaConfirmations(new VodMediaFacts(_vod), _records, new ConfirmationBudget(perSecond, budgetClock ?? TimeProvider.System), TimeSpan.Zero,
             TimeProvider.System, loggers.CreateLogger<MediaConfirmations>());
         return new VodCallbackReceiver(
             Options.Create(new VodFunctionsOptions { AccessKeyId = "x", AccessKeySecret = "y", CallbackPublicUrl = PublicUrl, CallbackAuthKey = key, CallbackPreviousAuthKey = previous }),
@@ -214,6 +214,39 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
         var record = await _records.GetAsync(RecordKinds.Attached, attached.MediaId, CancellationToken.None);
         Assert.Equal(("Normal", true, 77L, "unknown"), (record!.Status, record.Confirmed, record.Size, record.Source));
         Assert.EndsWith(".srt", record.FileUrl);
+    }
+
+    [Fact]
+    public async Task With_no_budget_left_an_unrecorded_media_is_sent_again_and_a_recorded_one_left_to_reconciliation()
+    {
+        // Arrange: one question in the budget, and a clock that never refills it.
+        var recorded = await VideoAsync("upl-recorded", uploaded: false);
+        var receiver = Receiver(perSecond: 0.5, budgetClock: new FixedTimeProvider(DateTimeOffset.UtcNow));
+        Task<bool> NoWake(string id, string status, CancellationToken _) => Task.FromResult(false);
+
+        // Act
+        var first = await receiver.HandleAsync(Request(FileUploadComplete(Guid.NewGuid().ToString("N")), Signed()), NoWake);
+        var unrecorded = await receiver.HandleAsync(Request(FileUploadComplete(Guid.NewGuid().ToString("N")), Signed()), NoWake);
+        var known = await receiver.HandleAsync(Request(FileUploadComplete(recorded), Signed()), NoWake);
+
+        // Assert
+        Assert.Equal((200, null), Outcome(first));
+        Assert.Equal((503, "CallbackNotStored"), Outcome(unrecorded));
+        Assert.Equal((200, null), Outcome(known));
+        Assert.Contains("No confirmation budget left", _logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_vod_refuses_is_no_answer_about_the_media()
+    {
+        var videoId = await VideoAsync(null, uploaded: false);
+        var refused = new VodMediaFacts(new VodClient(_http, new AlibabaCredential("LTAI5tNotAKnownKey", "x"),
+            new VodClientOptions { Endpoint = new Uri(_emulator.BaseUri.GetLeftPart(UriPartial.Authority)) }));
+
+        var error = await Assert.ThrowsAsync<Vod.Alibaba.Errors.AlibabaCloudException>(() => refused.GetAsync(RecordKinds.Video, videoId, CancellationToken.None));
+
+        Assert.EndsWith(".NotFound", error.Code);
+        Assert.Equal(MediaFacts.Gone, await new VodMediaFacts(_vod).GetAsync(RecordKinds.Video, Guid.NewGuid().ToString("N"), CancellationToken.None));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vod.Alibaba.Errors;
 using Vod.Alibaba.Sts;
@@ -58,7 +59,8 @@ public sealed record AppServerRequest
 /// <see cref="ICallerIdentity"/>), is counted against the caller's limits (<see cref="CallerQuota"/>), and is never
 /// logged. Media created here belong to their caller; only the caller may refresh them, only while they upload.
 /// </summary>
-public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore records, MediaConfirmations confirmations, ICallerIdentity identity, CallerQuota quota, IOptions<VodFunctionsOptions> options, TimeProvider time)
+public sealed partial class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore records, MediaConfirmations confirmations, ICallerIdentity identity, CallerQuota quota,
+    IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<AppServerApi> logger)
 {
     /// <summary>Largest request body: 64 KB (the largest field, UserData, is a few KB at most).</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -147,6 +149,11 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
     public Task<IActionResult> ClaimVideo([HttpTrigger(AuthorizationLevel.Function, "post", Route = "vod/claim-video")] HttpRequest request) =>
         Handle(request, async (body, caller, cancellationToken) =>
         {
+            if (string.IsNullOrEmpty(options.Value.StsRoleArn))
+            {
+                return StsNotConfigured();
+            }
+
             if (!MediaIds.IsValid(body.VideoId))
             {
                 return InvalidVideoId();
@@ -175,7 +182,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
             var settings = options.Value;
             if (string.IsNullOrEmpty(settings.StsRoleArn))
             {
-                throw new AlibabaRequestValidationException("AssumeRole", "StsRoleArn", "is not configured (Vod__StsRoleArn).");
+                return StsNotConfigured();
             }
 
             var role = await sts.AssumeRoleAsync(new AssumeRoleRequest
@@ -244,6 +251,10 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
         }
     }
 
+    // Only a server without STS mode: the browser cannot fix it, and trying again will not help.
+    private static ObjectResult StsNotConfigured() =>
+        Problems.Create(StatusCodes.Status501NotImplemented, "StsNotConfigured", "This app hands out no STS tokens (Vod__StsRoleArn is not set).");
+
     private static ObjectResult InvalidVideoId() =>
         Problems.Invalid("InvalidVideoId", "videoId is a VOD video id (1–64 letters, digits, '-' or '_').");
 
@@ -257,6 +268,20 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
     {
         ArgumentNullException.ThrowIfNull(request);
         var cancellationToken = request.HttpContext.RequestAborted;
+        try
+        {
+            return await HandleAuthenticatedAsync(request, call, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or CallerIdentityUnavailableException)
+        {
+            // Storage (records, quotas) or the identity provider is down, not the request: the page may try again.
+            LogUnavailable(logger, ex.GetType().Name);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Credentials cannot be handed out now; try again shortly.");
+        }
+    }
+
+    private async Task<IActionResult> HandleAuthenticatedAsync(HttpRequest request, Func<AppServerRequest, Caller, CancellationToken, Task<IActionResult>> call, CancellationToken cancellationToken)
+    {
         if (await identity.AuthenticateAsync(request, cancellationToken) is not { } caller)
         {
             return Problems.Create(StatusCodes.Status401Unauthorized, "Unauthenticated", "Sign in first: these endpoints hand out upload credentials to known callers only.");
@@ -305,4 +330,7 @@ public sealed class AppServerApi(VodClient vod, StsClient sts, MediaRecordStore 
             return Problems.Create(status, ex.Code, "VOD refused the request.", ex.ServiceMessage);
         }
     }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "AppServer request not served: {ErrorType}")]
+    private static partial void LogUnavailable(ILogger logger, string errorType);
 }

@@ -4,19 +4,20 @@ namespace Vod.Functions.Api;
 
 /// <summary>
 /// The inline policy the STS token endpoint passes to AssumeRole. A session's rights are what both the role and this
-/// policy allow, so a browser holding the token can create and refresh uploads and nothing else the role may do
-/// (reading, deleting or re-publishing other media), whatever the role's own policy says.
+/// policy allow, so a browser holding the token can create uploads and nothing else the role may do (reading, deleting
+/// or re-publishing media), whatever the role's own policy says. RefreshUploadVideo is left out on purpose: VOD's
+/// policies cannot name "the caller's own video", and a refresh hands out a credential that overwrites the object, so it
+/// goes through <c>refresh-upload-video-auth</c>, which checks ownership.
 /// </summary>
 public static class BrowserStsPolicy
 {
     /// <summary>
-    /// The VOD actions the upload SDK for JavaScript calls in STS mode: creating and refreshing uploads, and its
-    /// undocumented progress reports (the SDK calls them after each part; they carry no credential).
+    /// The VOD actions the upload SDK for JavaScript calls in STS mode to create uploads, and its undocumented progress
+    /// reports (the SDK calls them after each part; they carry no credential).
     /// </summary>
     public static IReadOnlyList<string> Actions { get; } =
     [
         "vod:CreateUploadVideo",
-        "vod:RefreshUploadVideo",
         "vod:CreateUploadImage",
         "vod:CreateUploadAttachedMedia",
         "vod:ReportUploadProgress",

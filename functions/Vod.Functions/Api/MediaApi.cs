@@ -29,14 +29,29 @@ public sealed class MediaApi(MediaRecordStore records)
             return Problems.Invalid("InvalidKind", "kind must be video, image or attached.");
         }
 
-        var pageSize = int.TryParse(request.Query["pageSize"], out var size) ? size : 50;
-        if (pageSize is < 1 or > 500)
+        var pageSizeText = request.Query["pageSize"].FirstOrDefault();
+        var pageSize = 50;
+        if (pageSizeText is not null && (!int.TryParse(pageSizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 500))
         {
             return Problems.Invalid("InvalidPageSize", "pageSize must be 1–500.");
         }
 
-        var (items, next) = await records.QueryAsync(kind, request.Query["status"].FirstOrDefault(), pageSize, request.Query["continuationToken"].FirstOrDefault(), request.HttpContext.RequestAborted);
-        return new OkObjectResult(new { items = items.Select(View), continuationToken = next });
+        var status = request.Query["status"].FirstOrDefault();
+        if (status is not null && (status.Length is 0 or > 32 || !status.All(char.IsAsciiLetter)))
+        {
+            return Problems.Invalid("InvalidStatus", "status is a VOD status such as Uploading, Normal or TranscodeFail.");
+        }
+
+        try
+        {
+            var (items, next) = await records.QueryAsync(kind, status, pageSize, request.Query["continuationToken"].FirstOrDefault(), request.HttpContext.RequestAborted);
+            return new OkObjectResult(new { items = items.Select(View), continuationToken = next });
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 400)
+        {
+            // Table Storage refuses a continuation token it did not hand out.
+            return Problems.Invalid("InvalidContinuationToken", "continuationToken is not one this API returned.");
+        }
     }
 
     private async Task<IActionResult> GetAsync(HttpRequest request, string kind, string id)

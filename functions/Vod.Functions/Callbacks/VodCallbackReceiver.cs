@@ -78,10 +78,18 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
         try
         {
             var confirmation = await confirmations.ConfirmAsync(kind, message.MediaId).ConfigureAwait(false);
+            if (confirmation is { Asked: false, Record: null })
+            {
+                // VOD could not be asked and nothing records the media, so reconciliation would never ask either: let
+                // VOD send it again rather than lose it. (A recorded media is asked about again by reconciliation.)
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again.");
+            }
+
             var woken = false;
             if (confirmation is { StatusChanged: true, Record: { UploadId: { } uploadId } record } && RecordKinds.IsUploaded(kind, record.Status))
             {
-                woken = await wake(uploadId, record.Status, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                // Not the request's token: once VOD's answer is recorded, the upload must hear of it even if VOD hung up.
+                woken = await wake(uploadId, record.Status, CancellationToken.None).ConfigureAwait(false);
             }
 
             LogReceived(logger, message.EventType, message.MediaId, confirmation.Record?.Status ?? "unconfirmed", woken);

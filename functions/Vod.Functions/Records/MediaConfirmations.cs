@@ -6,9 +6,10 @@ namespace Vod.Functions.Records;
 
 /// <summary>What one confirmation found.</summary>
 /// <param name="Record">The record after VOD's answer; null when there is none (VOD does not know the media and no
-/// record existed) or VOD could not be asked (no budget, throttled, down).</param>
+/// record existed) or VOD could not be asked.</param>
 /// <param name="StatusChanged">Whether this answer moved the record to another status.</param>
-public sealed record Confirmation(MediaRecord? Record, bool StatusChanged);
+/// <param name="Asked">False when VOD could not be asked (no budget left, throttled, down): nothing was learned.</param>
+public sealed record Confirmation(MediaRecord? Record, bool StatusChanged, bool Asked = true);
 
 /// <summary>
 /// Turns hints (VOD callbacks, reconciliation) into records by asking the VOD API. Per media, at most one question is in
@@ -67,13 +68,24 @@ public sealed partial class MediaConfirmations(IMediaFacts facts, MediaRecordSto
         }
         finally
         {
-            lock (flight)
+            _ = ForgetWhenIdleAsync(key, flight, run);
+        }
+    }
+
+    // Once nobody waits and the interval since the last question has passed, forget the media: a flood of made-up ids
+    // leaves nothing behind, and a hint right after a question still waits out the interval.
+    private async Task ForgetWhenIdleAsync((string Kind, string Id) key, Flight flight, TaskCompletionSource<Confirmation> run)
+    {
+        if (interval > TimeSpan.Zero)
+        {
+            await Task.Delay(interval, time).ConfigureAwait(false);
+        }
+
+        lock (flight)
+        {
+            if (flight.Queued is null && flight.Running == run)
             {
-                if (flight.Queued is null && flight.Running == run)
-                {
-                    // Nobody waits: forget the media, so a flood of made-up ids leaves nothing behind.
-                    _flights.TryRemove(new KeyValuePair<(string, string), Flight>(key, flight));
-                }
+                _flights.TryRemove(new KeyValuePair<(string, string), Flight>(key, flight));
             }
         }
     }
@@ -83,7 +95,7 @@ public sealed partial class MediaConfirmations(IMediaFacts facts, MediaRecordSto
         if (!budget.TryTake())
         {
             LogNoBudget(logger, kind, mediaId);
-            return new Confirmation(null, false);
+            return new Confirmation(await records.GetAsync(kind, mediaId, CancellationToken.None).ConfigureAwait(false), false, Asked: false);
         }
 
         // The time of the question, not of the answer: an answer is at least as new as the moment it was asked.
@@ -96,7 +108,7 @@ public sealed partial class MediaConfirmations(IMediaFacts facts, MediaRecordSto
         catch (AlibabaCloudException ex)
         {
             LogUnanswered(logger, kind, mediaId, ex.Code);
-            return new Confirmation(null, false);
+            return new Confirmation(await records.GetAsync(kind, mediaId, CancellationToken.None).ConfigureAwait(false), false, Asked: false);
         }
 
         return await records.ApplyFactsAsync(kind, mediaId, answer, askedAt, CancellationToken.None).ConfigureAwait(false);

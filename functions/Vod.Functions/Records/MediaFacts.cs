@@ -27,41 +27,56 @@ public interface IMediaFacts
 public sealed class VodMediaFacts(VodClient vod) : IMediaFacts
 {
     /// <inheritdoc/>
-    public async Task<MediaFacts> GetAsync(string kind, string mediaId, CancellationToken cancellationToken)
+    public async Task<MediaFacts> GetAsync(string kind, string mediaId, CancellationToken cancellationToken) => kind switch
     {
-        try
-        {
-            return kind switch
-            {
-                RecordKinds.Video => await VideoAsync(mediaId, cancellationToken).ConfigureAwait(false),
-                RecordKinds.Image => await ImageAsync(mediaId, cancellationToken).ConfigureAwait(false),
-                RecordKinds.Attached => await AttachedAsync(mediaId, cancellationToken).ConfigureAwait(false),
-                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A media kind is video, image or attached."),
-            };
-        }
-        catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone || ex.Code.EndsWith(".NotFound", StringComparison.Ordinal))
-        {
-            return MediaFacts.Gone;
-        }
-    }
+        RecordKinds.Video => await VideoAsync(mediaId, cancellationToken).ConfigureAwait(false),
+        RecordKinds.Image => await ImageAsync(mediaId, cancellationToken).ConfigureAwait(false),
+        RecordKinds.Attached => await AttachedAsync(mediaId, cancellationToken).ConfigureAwait(false),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A media kind is video, image or attached."),
+    };
 
     private async Task<MediaFacts> VideoAsync(string videoId, CancellationToken cancellationToken)
     {
-        var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = videoId }, cancellationToken).ConfigureAwait(false)).Video;
+        VodVideo video;
+        try
+        {
+            video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = videoId }, cancellationToken).ConfigureAwait(false)).Video;
+        }
+        catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone)
+        {
+            // Only VOD's own "no such video" means gone; a refused key (InvalidAccessKeyId.NotFound) is not an answer.
+            return MediaFacts.Gone;
+        }
+
         if (video.Status is null or "Uploading")
         {
             return new MediaFacts(true, video.Status ?? "Uploading", null, null);
         }
 
         // The source file is known once it has arrived; GetVideoInfo's Size alone does not say where it is.
-        var mezzanine = (await vod.GetMezzanineInfoAsync(new GetMezzanineInfoRequest { VideoId = videoId }, cancellationToken).ConfigureAwait(false)).Mezzanine;
-        return new MediaFacts(true, video.Status, mezzanine.FileURL, mezzanine.Size ?? video.Size);
+        try
+        {
+            var mezzanine = (await vod.GetMezzanineInfoAsync(new GetMezzanineInfoRequest { VideoId = videoId }, cancellationToken).ConfigureAwait(false)).Mezzanine;
+            return new MediaFacts(true, video.Status, mezzanine.FileURL, mezzanine.Size ?? video.Size);
+        }
+        catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone)
+        {
+            // No source file (yet, or any more): the video's own status stands.
+            return new MediaFacts(true, video.Status, null, video.Size);
+        }
     }
 
     private async Task<MediaFacts> ImageAsync(string imageId, CancellationToken cancellationToken)
     {
-        var image = (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = imageId }, cancellationToken).ConfigureAwait(false)).ImageInfo;
-        return new MediaFacts(true, image.Status ?? "Uploading", image.Mezzanine?.FileURL ?? image.URL, image.Mezzanine?.FileSize);
+        try
+        {
+            var image = (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = imageId }, cancellationToken).ConfigureAwait(false)).ImageInfo;
+            return new MediaFacts(true, image.Status ?? "Uploading", image.Mezzanine?.FileURL ?? image.URL, image.Mezzanine?.FileSize);
+        }
+        catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone || ex.Code == "InvalidImage.NotFound")
+        {
+            return MediaFacts.Gone;
+        }
     }
 
     private async Task<MediaFacts> AttachedAsync(string mediaId, CancellationToken cancellationToken)

@@ -32,7 +32,18 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            // Already recorded (a retried activity or request).
+            // Already recorded: by a retried activity or request (nothing to do), or from a callback that named the
+            // media first; then the app's word on who created it is added, unless someone already claimed it.
+            await UpdateAsync(kind, mediaId, createIfMissing: false, record =>
+            {
+                if (record.Source != "unknown" || record.Owner is not null || record.UploadId is not null)
+                {
+                    return false;
+                }
+
+                (record.Title, record.Source, record.UploadId, record.Owner) = (title, source, uploadId, owner);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 

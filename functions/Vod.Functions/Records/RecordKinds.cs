@@ -28,7 +28,7 @@ public static class RecordKinds
     /// woken by them; reconciliation stops asking).
     /// </summary>
     public static bool IsUploaded(string kind, string? status) => kind == Video
-        ? status is not (null or "Uploading" or "UploadFail")
+        ? status is not (null or "Uploading" or "UploadFail" or "Deleted")
         : status is "Normal";
 
     /// <summary>Whether VOD will change this status by itself (reconciliation keeps asking until it stops).</summary>

@@ -153,6 +153,7 @@ public sealed class AppUnderHost : IAsyncLifetime
 
             // As deployed: callers come from App Service Authentication, whose headers the tests set as it would.
             ["Vod__CallerIdentity"] = "AppServiceAuthentication",
+            ["WEBSITE_AUTH_ENABLED"] = "True",
             ["FUNCTIONS_ENABLE_CORS_CONFIGURATION"] = "1",
             ["CORS_ALLOWED_ORIGINS"] = $"[\"{AllowedOrigin}\"]",
         };
