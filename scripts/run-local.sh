@@ -140,7 +140,10 @@ VodFunctions is running.
   master key     ${master:-"(Core Tools does not check keys)"}   (admin: POST $app/admin/functions/Reconciliation?code=…)
   emulator       http://127.0.0.1:$emulator_port   (state: curl http://127.0.0.1:$emulator_port/_emulator/state)
   storage        Azurite, connection string UseDevelopmentStorage=true
-  CORS           pages on $cors may call the app (send the function key as x-functions-key)
+  CORS           pages on $cors may call the app (send a function key as x-functions-key)
+  browser key    the key above also opens the management API: give a page a key of the AppServer functions only,
+                 e.g. for each of UploadVideoAuth RefreshUploadVideoAuth UploadImageAuth StsToken ClaimVideo:
+                 curl -X PUT "$app/admin/functions/<name>/keys/browser?code=<master key>" -H 'content-type: application/json' -d '{"name":"browser","value":"<one value>"}'
 
 Drop a file to upload it (the app creates the vod-incoming container; Azurite's well-known dev account):
   az storage blob upload --connection-string UseDevelopmentStorage=true -c vod-incoming -f movie.mp4 -n movie.mp4
