@@ -24,7 +24,7 @@ public sealed class MediaApi(MediaRecordStore records)
     {
         ArgumentNullException.ThrowIfNull(request);
         var kind = request.Query["kind"].FirstOrDefault();
-        if (kind is not (null or "video" or "image" or "attached"))
+        if (kind is not null && !RecordKinds.IsKnown(kind))
         {
             return Problems.Invalid("InvalidKind", "kind must be video, image or attached.");
         }

@@ -37,7 +37,7 @@ public sealed class AppUnderHost : IAsyncLifetime
     public string CallbackAuthKey { get; } = "e2e-callback-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>Azurite.</summary>
-    public AzuriteProcess Azurite { get; private set; } = null!;
+    public Azurite Azurite { get; private set; } = null!;
 
     /// <summary>The emulator (VOD, STS, OSS).</summary>
     public EmulatorHost Emulator { get; private set; } = null!;
@@ -101,7 +101,7 @@ public sealed class AppUnderHost : IAsyncLifetime
     {
         Directory.CreateDirectory(RunFolder);
         var appFolder = AppFolder();
-        Azurite = await AzuriteProcess.StartAsync(Path.Combine(RunFolder, "azurite.log"));
+        Azurite = await Azurite.StartAsync();
         Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Urls = "http://127.0.0.1:0",
