@@ -4,10 +4,12 @@ namespace Vod.Cli;
 internal static class HelpText
 {
     private const string Common = """
-          --part-size SIZE          part size, e.g. 8MiB (default 8 MiB; 100 KiB–5 GiB; raised to fit 10,000 parts)
+          --part-size SIZE          part size, e.g. 8MiB (default 8 MiB; 100 KiB–2 GiB; raised to fit 10,000 parts)
           --parallel N              parts in flight (default 5)
-          --retry-count N           retries per part (default 3)
-          --retry-duration SECONDS  first retry delay, growing exponentially with jitter (default 2)
+          --retry-count N           retries of a part within a step (default 3)
+          --step-retry-count N      runs of a step again after throttling, 5xx or network errors (default 3);
+                                    a part is sent at most (retry-count + 1) × (step-retry-count + 1) times
+          --retry-duration SECONDS  first retry delay, doubling (default 2)
           --refresh-margin SECONDS  refresh credentials this long before expiry (default 300)
           --region REGION           VOD region (default cn-shanghai, or ALIBABA_CLOUD_REGION)
           --vod-endpoint URL        VOD API endpoint (or ALIBABA_CLOUD_VOD_ENDPOINT), e.g. the local emulator
@@ -23,14 +25,14 @@ internal static class HelpText
         "upload" => "vod upload <file> [options]\n  Uploads a video or audio file to VOD and prints its VideoId. Run it again after an\n  interruption to resume.\n" + Common,
         "image" => "vod image <file> [options]\n  Uploads an image and prints ImageId, ImageURL and FileURL.\n  --image-type default|cover|watermark (default default)  --image-ext png|jpg|jpeg|gif\n" + Common,
         "checkpoints" => "vod checkpoints [--checkpoint-dir DIR] [--json]\n  Lists unfinished uploads and their progress.",
-        "cancel" => "vod cancel <file> [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money) and removes its checkpoint.",
+        "cancel" => "vod cancel <file> [--keep-media] [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money), deletes the VOD media it\n  created (--keep-media keeps it) and removes its checkpoint.",
         _ => """
             vod — upload media to Alibaba Cloud ApsaraVideo VOD, resumably.
 
               vod upload <file>       upload a video or audio file; prints the VideoId
               vod image <file>        upload an image; prints ImageId, ImageURL, FileURL
               vod checkpoints         list unfinished uploads
-              vod cancel <file>       abort an unfinished upload and remove its checkpoint
+              vod cancel <file>       abort an unfinished upload, delete its media and remove its checkpoint
 
             Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, optional ALIBABA_CLOUD_SECURITY_TOKEN.
             Exit codes: 0 success, 2 usage error, 3 upload failed (code printed), 130 interrupted (resumable).

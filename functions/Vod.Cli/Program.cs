@@ -16,7 +16,7 @@ const int Failed = 3;
 const int Interrupted = 130;
 
 string[] mediaOptions = ["title", "cate-id", "tags", "description", "template-group-id", "workflow-id", "storage-location", "user-data", "app-id"];
-string[] engineOptions = ["part-size", "parallel", "retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint"];
+string[] engineOptions = ["part-size", "parallel", "retry-count", "step-retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint"];
 var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
 {
     ["upload"] = new HashSet<string>([.. mediaOptions, .. engineOptions]),
@@ -28,7 +28,7 @@ var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
 CommandLine line;
 try
 {
-    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json"]));
+    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json", "keep-media"]));
 }
 catch (UsageException ex)
 {
@@ -92,8 +92,8 @@ async Task<int> UploadAsync(CommandLine command)
         PartSize = command.Size("part-size"),
         Parallel = command.Int("parallel") ?? 5,
         RetryCount = command.Int("retry-count") ?? 3,
+        StepRetryCount = command.Int("step-retry-count") ?? 3,
         RetryDuration = command.Seconds("retry-duration") ?? TimeSpan.FromSeconds(2),
-        Region = command.Get("region") ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION") ?? "cn-shanghai",
         CredentialRefreshMargin = command.Seconds("refresh-margin") ?? TimeSpan.FromMinutes(5),
     };
     try
@@ -120,7 +120,7 @@ async Task<int> UploadAsync(CommandLine command)
         ImageExt = command.Get("image-ext"),
     };
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-    var engine = Engine(http, command, options.Region);
+    var engine = Engine(http, command);
     var reporter = new ProgressReporter(Console.Out, mode);
     try
     {
@@ -212,12 +212,18 @@ async Task<int> CancelAsync(CommandLine command)
     }
 
     using var http = new HttpClient();
-    var engine = Engine(http, command, command.Get("region") ?? "cn-shanghai");
+    var engine = Engine(http, command);
+    var keepMedia = command.Flag("keep-media");
+    var mediaIds = new List<string>();
     try
     {
         foreach (var key in keys)
         {
-            await engine.AbortAsync(key, interrupt.Token);
+            var cancelled = await engine.CancelAsync(key, keepMedia, interrupt.Token);
+            if (cancelled.MediaId is { } mediaId)
+            {
+                mediaIds.Add(mediaId);
+            }
         }
     }
     catch (UploadException ex)
@@ -226,12 +232,14 @@ async Task<int> CancelAsync(CommandLine command)
         return Failed;
     }
 
-    Console.WriteLine($"Cancelled the upload of '{file}': its multipart upload is aborted and its checkpoint removed.");
+    var media = mediaIds.Count == 0 ? string.Empty : keepMedia ? $"; its media {string.Join(", ", mediaIds)} is kept" : $"; its media {string.Join(", ", mediaIds)} is deleted";
+    Console.WriteLine($"Cancelled the upload of '{file}': its multipart upload is aborted and its checkpoint removed{media}.");
     return Success;
 }
 
-UploadEngine Engine(HttpClient http, CommandLine command, string region)
+UploadEngine Engine(HttpClient http, CommandLine command)
 {
+    var region = command.Get("region") ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION") ?? "cn-shanghai";
     var id = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
     var secret = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
     if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))

@@ -56,6 +56,7 @@ public static class AppServices
                 provider.GetRequiredService<ILogger<UploadEngine>>());
         });
         services.AddSingleton<UploadJobFactory>();
+        services.AddSingleton<UploadStarter>();
         services.AddHostedService<StorageBootstrap>();
         services.AddSingleton<VodCallbackReceiver>();
         services.AddSingleton<IMediaFacts, VodMediaFacts>();

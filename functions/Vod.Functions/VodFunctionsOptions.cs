@@ -57,19 +57,32 @@ public sealed class VodFunctionsOptions : IValidatableObject
     [Range(1, 86400)]
     public int CallbackTimeoutSeconds { get; set; } = 600;
 
-    /// <summary>Default part size in bytes. Default 8388608 (8 MiB).</summary>
-    [Range(102400, 5368709120)]
+    /// <summary>Default part size in bytes. Default 8388608 (8 MiB); 102400 (100 KiB) to 2147483591 (the largest part buffer).</summary>
+    [Range(102400, 2147483591)]
     public long PartSize { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>Default parts (and part batches) in flight. Default 5.</summary>
     [Range(1, 64)]
     public int Parallel { get; set; } = 5;
 
-    /// <summary>Default retries of a failed step. Default 3.</summary>
+    /// <summary>Default retries of one part inside a part batch. Default 3; 0–20.</summary>
     [Range(0, 20)]
     public int RetryCount { get; set; } = 3;
 
-    /// <summary>Default first retry delay in seconds. Default 2.</summary>
+    /// <summary>
+    /// Default runs of a step again after a retryable failure (throttling, 5xx, storage down), with doubling pauses.
+    /// A part is sent at most (RetryCount + 1) × (StepRetryCount + 1) times. Default 3; 0–10.
+    /// </summary>
+    [Range(0, 10)]
+    public int StepRetryCount { get; set; } = 3;
+
+    /// <summary>
+    /// Whether cancelling (or deleting) an unfinished upload keeps the VOD media it created instead of deleting it.
+    /// Default false: a cancelled upload leaves no video stuck in <c>Uploading</c>.
+    /// </summary>
+    public bool KeepMediaOnCancel { get; set; }
+
+    /// <summary>Default first retry delay in seconds (parts and steps). Default 2.</summary>
     [Range(0, 300)]
     public double RetryDurationSeconds { get; set; } = 2;
 

@@ -23,17 +23,29 @@ internal static partial class Log
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Upload of {Source} failed: {ErrorCode} {Reason}")]
     public static partial void UploadFailed(ILogger logger, string source, string errorCode, string reason);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Resumed {MediaId} upload {UploadId}: kept {Kept} parts, dropped {Dropped}, adopted {Adopted} found on the server")]
-    public static partial void Reconciled(ILogger logger, string mediaId, string uploadId, int kept, int dropped, int adopted);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Resumed {MediaId} multipart upload {MultipartUploadId}: kept {Kept} parts, dropped {Dropped}, adopted {Adopted} found on the server")]
+    public static partial void Reconciled(ILogger logger, string mediaId, string multipartUploadId, int kept, int dropped, int adopted);
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Checkpoint {CheckpointKey} discarded: {Reason}")]
     public static partial void CheckpointDiscarded(ILogger logger, string checkpointKey, string reason);
 
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Multipart upload {UploadId} started for {MediaId}")]
-    public static partial void MultipartInitiated(ILogger logger, string uploadId, string mediaId);
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Multipart upload {MultipartUploadId} started for {MediaId}")]
+    public static partial void MultipartInitiated(ILogger logger, string multipartUploadId, string mediaId);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Upload of {MediaId} cancelled; multipart upload aborted: {Aborted}")]
-    public static partial void UploadCancelled(ILogger logger, string mediaId, bool aborted);
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Upload of {MediaId} cancelled; multipart upload aborted: {Aborted}; media deleted: {MediaDeleted}")]
+    public static partial void UploadCancelled(ILogger logger, string mediaId, bool aborted, bool mediaDeleted);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "{Kind} {MediaId} that no checkpoint records could not be deleted ({ErrorCode}); delete it in the VOD console")]
+    public static partial void MediaNotDeleted(ILogger logger, MediaKind kind, string mediaId, string errorCode);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Object of {MediaId} found complete on OSS ({TotalBytes} bytes, CRC-64 {Crc64}); nothing is sent again")]
+    public static partial void FoundComplete(ILogger logger, string mediaId, long totalBytes, ulong crc64);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Part batch of {MediaId} stopped: the upload was asked to stop")]
+    public static partial void BatchStopped(ILogger logger, string mediaId);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Step {Step} of {Source} failed with {ErrorCode} ({Kind}); the workflow goes on with {Next}")]
+    public static partial void StepFailed(ILogger logger, string step, string source, string errorCode, UploadErrorKind kind, string next);
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Part {PartNumber} of {MediaId} stored ({Bytes} bytes)")]
     public static partial void PartStored(ILogger logger, int partNumber, string mediaId, long bytes);

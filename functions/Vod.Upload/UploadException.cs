@@ -16,6 +16,12 @@ public enum UploadErrorKind
 
     /// <summary>The OSS multipart upload is gone: initiate again.</summary>
     UploadGone,
+
+    /// <summary>The VOD media no longer exists: start over with a new media.</summary>
+    MediaGone,
+
+    /// <summary>The upload was stopped (suspended) while the step ran: run the step again once it resumes.</summary>
+    Stopped,
 }
 
 /// <summary>Stable error codes of the upload engine (shown by the CLI and the API).</summary>
@@ -53,6 +59,18 @@ public static class UploadErrorCodes
 
     /// <summary>An option or metadata field is invalid.</summary>
     public const string InvalidRequest = "InvalidRequest";
+
+    /// <summary>An upload credential expired and could not be renewed in place (an image's).</summary>
+    public const string CredentialExpired = "CredentialExpired";
+
+    /// <summary>A checkpoint cannot be used (damaged, or its plan is one this engine cannot run); cancel the upload.</summary>
+    public const string CheckpointCorrupt = "CheckpointCorrupt";
+
+    /// <summary>The upload was stopped while a step ran; the step runs again after the upload resumes.</summary>
+    public const string UploadStopped = "UploadStopped";
+
+    /// <summary>A step failed in a way its code did not foresee (a defect); the message says what was thrown.</summary>
+    public const string InternalError = "InternalError";
 }
 
 /// <summary>An upload failed. <see cref="Code"/> is stable; the message never contains a secret.</summary>
@@ -72,6 +90,9 @@ public sealed class UploadException : Exception
     /// <summary>What to do about it.</summary>
     public UploadErrorKind Kind { get; }
 
+    /// <summary>The failure as data, to cross a process or activity boundary.</summary>
+    public UploadFailure ToFailure() => new(Code, Kind, Message);
+
     /// <summary>Wraps a service failure, keeping its code and classification.</summary>
     public static UploadException From(AlibabaCloudException error)
     {
@@ -81,8 +102,22 @@ public sealed class UploadException : Exception
             AlibabaErrorKind.Retryable => UploadErrorKind.Retryable,
             AlibabaErrorKind.CredentialExpired => UploadErrorKind.CredentialExpired,
             AlibabaErrorKind.UploadGone => UploadErrorKind.UploadGone,
+            AlibabaErrorKind.MediaGone => UploadErrorKind.MediaGone,
             _ => UploadErrorKind.Fatal,
         };
         return new UploadException(error.Code, error.Message, kind, error);
     }
+}
+
+/// <summary>
+/// A failed step as data: the stable code, what to do about it, and a message without secrets. Steps run as activities
+/// return it instead of throwing, so the workflow decides from <see cref="Kind"/>, never from a message's text.
+/// </summary>
+/// <param name="Code">One of <see cref="UploadErrorCodes"/>, or the service's code.</param>
+/// <param name="Kind">What the workflow does next.</param>
+/// <param name="Message">What happened.</param>
+public sealed record UploadFailure(string Code, UploadErrorKind Kind, string Message)
+{
+    /// <summary>The failure as an exception (the in-process API throws it).</summary>
+    public UploadException ToException() => new(Code, Message, Kind);
 }

@@ -12,26 +12,39 @@ public sealed class UploadOptions
     /// <summary>Smallest part OSS accepts (except the last): 100 KiB.</summary>
     public const long MinPartSize = 100L * 1024;
 
-    /// <summary>Largest part OSS accepts: 5 GiB.</summary>
-    public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+    /// <summary>
+    /// Largest part this engine sends: 2 GiB less 57 bytes, the largest buffer .NET can allocate (a part is read into
+    /// memory once and sent from there, so a retry does not read the source again). OSS itself accepts 5 GiB.
+    /// </summary>
+    public const long MaxPartSize = 0x7FFFFFC7;
 
     /// <summary>
     /// Part size in bytes; null means 8 MiB. Raised automatically so no file needs more than 10,000 parts. Must be
-    /// 100 KiB–5 GiB.
+    /// 100 KiB to <see cref="MaxPartSize"/> (2 GiB less 57 bytes).
     /// </summary>
     public long? PartSize { get; set; }
 
     /// <summary>Parts uploaded at the same time. Default 5; 1–64.</summary>
     public int Parallel { get; set; } = 5;
 
-    /// <summary>Retries of a part after a retryable failure. Default 3; 0–20.</summary>
+    /// <summary>
+    /// Retries of one part inside a step, after a retryable failure. Default 3; 0–20. A part is sent at most
+    /// (<see cref="RetryCount"/> + 1) × (<see cref="StepRetryCount"/> + 1) times: 16 with the defaults.
+    /// </summary>
     public int RetryCount { get; set; } = 3;
 
-    /// <summary>First retry delay; later ones grow exponentially, with jitter. Default 2 s; 0–5 min.</summary>
-    public TimeSpan RetryDuration { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Runs of a step again after it failed with a retryable error (throttling, 5xx, storage or network down), each
+    /// after a growing pause, before the upload fails. The same count in the CLI and in the Durable orchestration.
+    /// Default 3; 0–10.
+    /// </summary>
+    public int StepRetryCount { get; set; } = 3;
 
-    /// <summary>VOD API region. Default <c>cn-shanghai</c>.</summary>
-    public string Region { get; set; } = "cn-shanghai";
+    /// <summary>
+    /// First pause before a retry (of a part, or of a step); later ones double (parts add jitter). Default 2 s;
+    /// 0–5 min.
+    /// </summary>
+    public TimeSpan RetryDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Refresh upload credentials this long before they expire, so no part starts with a credential about to lapse.
@@ -44,7 +57,7 @@ public sealed class UploadOptions
     {
         if (PartSize is { } size && (size < MinPartSize || size > MaxPartSize))
         {
-            throw new ArgumentOutOfRangeException(nameof(PartSize), size, $"PartSize must be {MinPartSize} bytes (100 KiB) to {MaxPartSize} bytes (5 GiB).");
+            throw new ArgumentOutOfRangeException(nameof(PartSize), size, $"PartSize must be {MinPartSize} bytes (100 KiB) to {MaxPartSize} bytes (2 GiB less 57 bytes).");
         }
 
         if (Parallel is < 1 or > 64)
@@ -57,6 +70,11 @@ public sealed class UploadOptions
             throw new ArgumentOutOfRangeException(nameof(RetryCount), RetryCount, "RetryCount must be 0–20.");
         }
 
+        if (StepRetryCount is < 0 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepRetryCount), StepRetryCount, "StepRetryCount must be 0–10.");
+        }
+
         if (RetryDuration < TimeSpan.Zero || RetryDuration > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentOutOfRangeException(nameof(RetryDuration), RetryDuration, "RetryDuration must be 0–5 minutes.");
@@ -65,11 +83,6 @@ public sealed class UploadOptions
         if (CredentialRefreshMargin < TimeSpan.Zero || CredentialRefreshMargin > TimeSpan.FromMinutes(40))
         {
             throw new ArgumentOutOfRangeException(nameof(CredentialRefreshMargin), CredentialRefreshMargin, "CredentialRefreshMargin must be 0–40 minutes.");
-        }
-
-        if (string.IsNullOrWhiteSpace(Region))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Region), Region, "Region must name a region such as cn-shanghai.");
         }
     }
 }

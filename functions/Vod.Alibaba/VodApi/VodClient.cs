@@ -76,6 +76,10 @@ public sealed class VodClient
     public Task<DeleteVideoResponse> DeleteVideoAsync(DeleteVideoRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<DeleteVideoResponse>(request, cancellationToken);
 
+    /// <summary>Deletes images by id.</summary>
+    public Task<DeleteImageResponse> DeleteImageAsync(DeleteImageRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<DeleteImageResponse>(request, cancellationToken);
+
     /// <summary>Asks VOD to pull files from URLs.</summary>
     public Task<UploadMediaByUrlResponse> UploadMediaByUrlAsync(UploadMediaByUrlRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<UploadMediaByUrlResponse>(request, cancellationToken);

@@ -37,11 +37,11 @@ public sealed record UploadView(string Id, string Status, DateTimeOffset Created
             job?.Source.Location,
             progress,
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && instance.SerializedOutput is not null ? instance.ReadOutputAs<UploadOutcome>() : null,
-            instance.FailureDetails is { } failure ? new UploadError(UploadStepException.CodeOf(failure.ErrorMessage), failure.ErrorMessage) : null);
+            instance.FailureDetails is { } failure ? new UploadError(progress?.ErrorCode ?? UploadErrorCodes.UploadFailed, failure.ErrorMessage) : null);
     }
 }
 
 /// <summary>Why an upload failed.</summary>
 /// <param name="Code">The stable error code (e.g. <c>SourceChanged</c>, <c>IntegrityError</c>, or VOD's/OSS's own code).</param>
-/// <param name="Message">What happened, code first.</param>
+/// <param name="Message">What happened.</param>
 public sealed record UploadError(string Code, string Message);

@@ -36,7 +36,7 @@ public sealed record StartUploadRequest
 /// The upload management API (function-key auth): start, watch, list, stop, resume, cancel, retry and purge uploads.
 /// Every error is RFC 7807 problem details with a stable code.
 /// </summary>
-public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger)
+public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -117,7 +117,7 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
                 $"Upload {job.UploadId} is {existing.RuntimeStatus}.", StatusUrl(request, job.UploadId));
         }
 
-        if (!await BlobIngest.StartAsync(client, job, logger, request.HttpContext.RequestAborted))
+        if (!await starter.StartAsync(client, job, request.HttpContext.RequestAborted))
         {
             return Problems.Create(StatusCodes.Status409Conflict, "UploadExists", "This blob version already has an upload.",
                 $"Upload {job.UploadId} was started by another request.", StatusUrl(request, job.UploadId));
@@ -153,7 +153,7 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
     {
         try
         {
-            return await engine.ProgressAsync(CheckpointKey(job), cancellationToken);
+            return await engine.ProgressAsync(UploadStarter.CheckpointKey(job), cancellationToken);
         }
         catch (RequestFailedException ex)
         {
@@ -232,69 +232,80 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
         return new OkObjectResult(new { items, continuationToken = next?.Encode() });
     }
 
-    /// <summary><c>POST /api/uploads/{id}/stop</c>: suspends a running upload.</summary>
+    /// <summary>
+    /// <c>POST /api/uploads/{id}/stop</c>: suspends a running upload and cancels its parts in flight. Answered once the
+    /// running part batches have had time to see the stop request, so no part is stored after the answer.
+    /// </summary>
     [Function("StopUpload")]
-    public static Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/stop")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+    public Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/stop")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], "stop",
-            (i, ct) => client.SuspendInstanceAsync(i.InstanceId, "Stopped through the API.", ct));
+            async (i, job, ct) =>
+            {
+                await engine.Checkpoints.RequestStopAsync(UploadStarter.CheckpointKey(job), ct);
+                await client.SuspendInstanceAsync(i.InstanceId, "Stopped through the API.", ct);
+                await Task.Delay(2 * UploadEngine.StopPollInterval + StopSettle, ct);
+            });
 
     /// <summary><c>POST /api/uploads/{id}/resume</c>: resumes a stopped upload.</summary>
     [Function("ResumeUpload")]
-    public static Task<IActionResult> Resume([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/resume")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+    public Task<IActionResult> Resume([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/resume")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Suspended], "resume",
-            (i, ct) => client.ResumeInstanceAsync(i.InstanceId, "Resumed through the API.", ct));
+            async (i, job, ct) =>
+            {
+                await engine.Checkpoints.ClearStopAsync(UploadStarter.CheckpointKey(job), ct);
+                await client.ResumeInstanceAsync(i.InstanceId, "Resumed through the API.", ct);
+            });
 
-    /// <summary><c>POST /api/uploads/{id}/cancel</c>: terminates, aborts the multipart upload, removes the checkpoint.</summary>
+    /// <summary>
+    /// <c>POST /api/uploads/{id}/cancel</c>: stops the parts in flight, terminates the orchestration, aborts the
+    /// multipart upload, deletes the VOD media the upload created (unless <c>Vod:KeepMediaOnCancel</c>) and removes the
+    /// checkpoint.
+    /// </summary>
     [Function("CancelUpload")]
     public Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Failed], "cancel",
-            async (i, ct) =>
+            async (i, job, ct) =>
             {
+                var key = UploadStarter.CheckpointKey(job);
                 if (i.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
                 {
+                    await engine.Checkpoints.RequestStopAsync(key, ct);
                     await client.TerminateInstanceAsync(i.InstanceId, new TerminateInstanceOptions { Output = "Cancelled through the API.", Recursive = true }, ct);
+                    await Task.Delay(2 * UploadEngine.StopPollInterval + StopSettle, ct);
                 }
 
-                if (i.ReadInputAs<UploadJob>() is { } job)
-                {
-                    await engine.AbortAsync(CheckpointKey(job), ct);
-                }
+                await engine.CancelAsync(key, options.Value.KeepMediaOnCancel, ct);
             });
 
-    /// <summary><c>POST /api/uploads/{id}/retry</c>: runs a failed upload again; it resumes from its checkpoint.</summary>
+    /// <summary><c>POST /api/uploads/{id}/retry</c>: runs a failed or cancelled upload again; it resumes from its checkpoint and media when they still exist.</summary>
     [Function("RetryUpload")]
     public Task<IActionResult> Retry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/retry")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "retry",
-            async (i, ct) =>
+            async (i, job, ct) =>
             {
-                var job = i.ReadInputAs<UploadJob>() ?? throw new InvalidOperationException("The upload has no input.");
                 await client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct);
-                await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), ct);
+                await starter.StartAsync(client, job, ct);
             });
 
     /// <summary>
     /// <c>DELETE /api/uploads/{id}</c>: forgets a finished upload — purges its history and removes its checkpoint,
-    /// aborting the multipart upload a failed or cancelled run left on OSS, so no parts are left to cost money. Refused
-    /// while it runs.
+    /// aborting the multipart upload a failed or cancelled run left on OSS (so no parts are left to cost money) and
+    /// deleting the media it left unfinished (unless <c>Vod:KeepMediaOnCancel</c>). Refused while it runs.
     /// </summary>
     [Function("DeleteUpload")]
     public Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
-            async (i, ct) =>
+            async (i, job, ct) =>
             {
-                if (i.ReadInputAs<UploadJob>() is { } job)
-                {
-                    await engine.AbortAsync(CheckpointKey(job), ct);
-                }
-
+                await engine.CancelAsync(UploadStarter.CheckpointKey(job), options.Value.KeepMediaOnCancel, ct);
                 await client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct);
             }, noContent: true);
 
-    /// <summary>The checkpoint key of a job's pinned source.</summary>
-    public static string CheckpointKey(UploadJob job) => UploadCheckpoint.KeyFor(job.Source);
+    // What the stop's answer waits beyond two polls: a part's request cancelled on the client side has reached OSS or not by then.
+    private static readonly TimeSpan StopSettle = TimeSpan.FromMilliseconds(500);
 
     private static async Task<IActionResult> ChangeAsync(HttpRequest request, string id, DurableTaskClient client, OrchestrationRuntimeStatus[] allowed, string action,
-        Func<OrchestrationMetadata, CancellationToken, Task> change, bool noContent = false)
+        Func<OrchestrationMetadata, UploadJob, CancellationToken, Task> change, bool noContent = false)
     {
         var instance = UploadIds.IsUploadId(id) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted) : null;
         if (instance is null)
@@ -308,7 +319,8 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadEngine engin
                 $"Upload {id} is {instance.RuntimeStatus}; {action} needs {string.Join(" or ", allowed)}.", StatusUrl(request, id));
         }
 
-        await change(instance, request.HttpContext.RequestAborted);
+        var job = instance.ReadInputAs<UploadJob>() ?? throw new InvalidOperationException($"Upload {id} has no input.");
+        await change(instance, job, request.HttpContext.RequestAborted);
         return noContent ? new NoContentResult() : new AcceptedResult(StatusUrl(request, id), new { id, action });
     }
 

@@ -14,7 +14,7 @@ namespace Vod.Functions.Ingest;
 /// the instance id comes from (container, name, ETag), so duplicate deliveries start nothing new. Refused blobs get a
 /// JSON note in the rejection container; source blobs are never modified or deleted.
 /// </summary>
-public sealed partial class BlobIngest(UploadJobFactory jobs, BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, ILogger<BlobIngest> logger)
+public sealed partial class BlobIngest(UploadJobFactory jobs, UploadStarter starter, BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, ILogger<BlobIngest> logger)
 {
     /// <summary>
     /// The polling trigger, for local runs against Azurite (and plans that support it). Disable it where the Event Grid
@@ -48,37 +48,7 @@ public sealed partial class BlobIngest(UploadJobFactory jobs, BlobServiceClient 
             return;
         }
 
-        await StartAsync(client, job!, logger, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Starts the upload unless an instance with its id already exists; returns whether it started.</summary>
-    public static async Task<bool> StartAsync(DurableTaskClient client, UploadJob job, ILogger logger, CancellationToken cancellationToken)
-    {
-        var existing = await client.GetInstanceAsync(job.UploadId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            LogDuplicate(logger, job.UploadId, job.Source.Location);
-            return false;
-        }
-
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Two deliveries raced past the check above; the backend refused the second. Anything else is a failure.
-            if (await client.GetInstanceAsync(job.UploadId, cancellationToken).ConfigureAwait(false) is null)
-            {
-                throw;
-            }
-
-            LogDuplicate(logger, job.UploadId, job.Source.Location);
-            return false;
-        }
-
-        LogStarted(logger, job.UploadId, job.Source.Location);
-        return true;
+        await starter.StartAsync(client, job!, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RecordRefusalAsync(string name, Refusal refusal, CancellationToken cancellationToken)
@@ -89,12 +59,6 @@ public sealed partial class BlobIngest(UploadJobFactory jobs, BlobServiceClient 
         await container.GetBlobClient(name + ".json").UploadAsync(BinaryData.FromString(note), overwrite: true, cancellationToken).ConfigureAwait(false);
         LogRefused(logger, name, refusal.Code, refusal.Reason);
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Upload {UploadId} started for {Source}")]
-    private static partial void LogStarted(ILogger logger, string uploadId, string source);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Upload {UploadId} of {Source} already exists; duplicate delivery ignored")]
-    private static partial void LogDuplicate(ILogger logger, string uploadId, string source);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Blob {Name} not uploaded: {Code} {Reason}")]
     private static partial void LogRefused(ILogger logger, string name, string code, string reason);

@@ -9,7 +9,8 @@ namespace Vod.Functions.Uploads;
 
 /// <summary>
 /// Daily clean-up of uploads finished more than <see cref="VodFunctionsOptions.HistoryRetentionDays"/> ago: their
-/// checkpoints are removed — aborting the multipart upload a failed run left on OSS, so no parts go on costing money —
+/// checkpoints are removed — aborting the multipart upload a failed run left on OSS, so no parts go on costing money,
+/// and deleting the media it left unfinished (unless <see cref="VodFunctionsOptions.KeepMediaOnCancel"/>) —
 /// and their orchestration histories are purged. Uploads still running or stopped are left alone, however old.
 /// </summary>
 public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<HistoryPurge> logger)
@@ -41,7 +42,7 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
                 continue;
             }
 
-            if (await engine.AbortAsync(stored.Key, cancellationToken).ConfigureAwait(false))
+            if ((await engine.CancelAsync(stored.Key, options.Value.KeepMediaOnCancel, cancellationToken).ConfigureAwait(false)).Found)
             {
                 checkpoints++;
             }

@@ -16,8 +16,11 @@ public sealed record PartBatchJob(UploadSession Session, UploadOptions Options, 
 /// <summary>Input of CreateOrRefresh.</summary>
 public sealed record CreateJob(UploadPlan Plan, MediaMetadata Metadata, UploadOptions Options);
 
-/// <summary>Totals a range of batches reports upwards.</summary>
-public sealed record PartRangeResult(int PartsUploaded, long BytesUploaded, int Retries, int TokenRefreshes);
+/// <summary>Input of the steps that work on a created media (InitiateOrResume, Complete).</summary>
+public sealed record SessionJob(UploadSession Session, UploadOptions Options);
+
+/// <summary>Totals a range of batches reports upwards, and the first failure, which stopped the range.</summary>
+public sealed record PartRangeResult(int PartsUploaded, long BytesUploaded, int Retries, int TokenRefreshes, UploadFailure? Failure);
 
 /// <summary>The custom status (well under 16 KB): where the upload is.</summary>
 public sealed class UploadStatus
@@ -52,7 +55,10 @@ public sealed class UploadStatus
     /// <summary>Part retries so far.</summary>
     public int Retries { get; set; }
 
-    /// <summary>The last failure, code first.</summary>
+    /// <summary>The stable code of the last failure (of a step that was retried, or of the upload).</summary>
+    public string? ErrorCode { get; set; }
+
+    /// <summary>What the last failure said.</summary>
     public string? LastError { get; set; }
 }
 

@@ -51,8 +51,8 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
             PartSize = settings.PartSize,
             Parallel = settings.Parallel,
             RetryCount = settings.RetryCount,
+            StepRetryCount = settings.StepRetryCount,
             RetryDuration = TimeSpan.FromSeconds(settings.RetryDurationSeconds),
-            Region = settings.Region,
         };
         return (new UploadJob(uploadId, SourceReference.FromBlob(container, name, properties.ETag.ToString()), metadata, engine, settings.CallbackTimeoutSeconds), null);
     }

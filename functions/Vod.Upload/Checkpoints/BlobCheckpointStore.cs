@@ -11,6 +11,9 @@ namespace Vod.Upload.Checkpoints;
 public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckpointStore
 {
     private const string Suffix = ".json";
+
+    // A stop request is an empty-ish blob beside the checkpoint: its existence is the signal, one HEAD to read it.
+    private const string StopSuffix = ".stop";
     private int _created;
 
     /// <summary>The container checkpoints live in.</summary>
@@ -107,6 +110,39 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
             {
                 yield return stored;
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> IsStopRequestedAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await container.GetBlobClient(key + StopSuffix).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RequestStopAsync(string key, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        await container.GetBlobClient(key + StopSuffix).UploadAsync(BinaryData.FromString("stop"), overwrite: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task ClearStopAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.GetBlobClient(key + StopSuffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container: no stop request either.
         }
     }
 

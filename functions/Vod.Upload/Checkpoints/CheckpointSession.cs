@@ -135,17 +135,6 @@ public sealed class CheckpointSession
         }
     }
 
-    /// <summary>Re-reads the checkpoint.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
-    {
-        var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false);
-        if (fresh is not null)
-        {
-            Current = fresh.Checkpoint;
-            _etag = fresh.ETag;
-        }
-    }
-
     private sealed class PendingMutation(Action<UploadCheckpoint> mutate)
     {
         public Action<UploadCheckpoint> Mutate { get; } = mutate;

@@ -34,4 +34,17 @@ public interface ICheckpointStore
 
     /// <summary>Every checkpoint.</summary>
     IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the upload of this checkpoint was asked to stop (suspended through the API): part batches poll it and
+    /// cancel their parts in flight. A store that cannot be reached by the stopping party (a local folder) never says so.
+    /// </summary>
+    Task<bool> IsStopRequestedAsync(string key, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>Asks the upload of this checkpoint to stop (see <see cref="IsStopRequestedAsync"/>).</summary>
+    Task RequestStopAsync(string key, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This checkpoint store cannot carry a stop request.");
+
+    /// <summary>Withdraws a stop request; no error when there is none.</summary>
+    Task ClearStopAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 }

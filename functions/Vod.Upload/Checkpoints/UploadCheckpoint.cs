@@ -43,8 +43,8 @@ public sealed class UploadCheckpoint
     /// <summary>File URL (images only).</summary>
     public string? FileUrl { get; set; }
 
-    /// <summary>The OSS multipart upload id.</summary>
-    public string? UploadId { get; set; }
+    /// <summary>The OSS multipart upload id (not the app's upload id, which names an orchestration).</summary>
+    public string? MultipartUploadId { get; set; }
 
     /// <summary>Part size of the plan.</summary>
     public long PartSize { get; set; }

@@ -50,17 +50,27 @@ public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadat
 /// <param name="Parts">The part plan (the checkpoint's, when resuming).</param>
 public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts);
 
-/// <summary>The upload after CreateOrRefresh: the media id and address. No credential.</summary>
-public sealed record UploadSession(UploadPlan Plan, string MediaId, string Endpoint, string Bucket, string ObjectKey, bool Resumed);
+/// <summary>The upload after CreateOrRefresh: the media it goes to. No credential, no address (steps read those from the checkpoint).</summary>
+/// <param name="Plan">The plan.</param>
+/// <param name="MediaId">VideoId or ImageId.</param>
+/// <param name="Resumed">Whether the media existed before this run.</param>
+public sealed record UploadSession(UploadPlan Plan, string MediaId, bool Resumed);
 
-/// <summary>The multipart upload after InitiateOrResume.</summary>
-/// <param name="UploadId">The OSS upload id (null for a single PutObject).</param>
+/// <summary>Where the upload stands after InitiateOrResume.</summary>
+/// <param name="ObjectComplete">The object is already complete and verified: no part needs sending.</param>
 /// <param name="PartsDone">Parts already stored.</param>
 /// <param name="BytesDone">Bytes already stored.</param>
-public sealed record MultipartState(string? UploadId, int PartsDone, long BytesDone);
+public sealed record MultipartState(bool ObjectComplete, int PartsDone, long BytesDone);
 
 /// <summary>What one batch of parts did.</summary>
-public sealed record PartBatchResult(int PartsUploaded, int PartsSkipped, long BytesUploaded, int Retries, int TokenRefreshes, string MediaId);
+public sealed record PartBatchResult(int PartsUploaded, int PartsSkipped, long BytesUploaded, int Retries, int TokenRefreshes);
 
 /// <summary>A finished, verified upload.</summary>
 public sealed record UploadResult(string MediaId, MediaKind Kind, long Size, ulong Crc64, string ETag, string ObjectKey, string? ImageUrl, string? FileUrl);
+
+/// <summary>What a cancel did.</summary>
+/// <param name="Found">Whether there was an unfinished upload (a checkpoint) to cancel.</param>
+/// <param name="MultipartAborted">Whether a multipart upload was aborted.</param>
+/// <param name="MediaDeleted">Whether the VOD media the upload created was deleted.</param>
+/// <param name="MediaId">The media of the upload, when it had one.</param>
+public sealed record CancelResult(bool Found, bool MultipartAborted, bool MediaDeleted, string? MediaId);

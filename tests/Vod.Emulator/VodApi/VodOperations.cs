@@ -37,6 +37,7 @@ public sealed class VodOperations(
         "GetMezzanineInfo" => GetMezzanineInfo(request),
         "GetAttachedMediaInfo" => GetAttachedMediaInfo(request),
         "DeleteVideo" => DeleteVideo(request),
+        "DeleteImage" => DeleteImage(request),
         "UploadMediaByURL" => UploadMediaByUrl(request),
         "GetURLUploadInfos" => GetUrlUploadInfos(request),
         "AssumeRole" => AssumeRole(request),
@@ -342,6 +343,43 @@ public sealed class VodOperations(
         }
 
         return new() { ["NonExistVideoIds"] = missing, ["ForbiddenVideoIds"] = Array.Empty<string>() };
+    }
+
+    // Only DeleteImageType=ImageId, the form the product sends; ids that do not exist are ignored, as VOD does.
+    private Dictionary<string, object?> DeleteImage(RpcRequest request)
+    {
+        if (request.Required("DeleteImageType") != "ImageId")
+        {
+            throw new RpcException(400, "InvalidParameter", "The emulator deletes images by ImageId only.");
+        }
+
+        var ids = SplitList(request.Required("ImageIds")) ?? [];
+        if (ids.Count > DeleteImageRequest.MaxImageIds)
+        {
+            throw new RpcException(400, "InvalidParameter", "ImageIds may name at most 20 images.");
+        }
+
+        foreach (var id in ids)
+        {
+            StoredObject? stored = null;
+            lock (state.Sync)
+            {
+                if (state.Media.GetValueOrDefault(id) is { Kind: "image" } media)
+                {
+                    state.Media.Remove(id);
+                    var objectId = EmulatorState.ObjectId(media.Bucket, media.Key);
+                    stored = state.Objects.GetValueOrDefault(objectId);
+                    state.Objects.Remove(objectId);
+                }
+            }
+
+            if (stored is not null)
+            {
+                ObjectStorage.DeleteQuietly(stored.FilePath);
+            }
+        }
+
+        return [];
     }
 
     private Dictionary<string, object?> UploadMediaByUrl(RpcRequest request)

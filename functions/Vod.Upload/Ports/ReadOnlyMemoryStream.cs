@@ -1,4 +1,4 @@
-namespace Vod.Upload.Engine;
+namespace Vod.Upload.Ports;
 
 /// <summary>A read-only, seekable stream over a part's pooled buffer, so a retry can send it again without copying.</summary>
 internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> data) : Stream

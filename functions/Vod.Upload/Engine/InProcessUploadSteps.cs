@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Vod.Upload.Workflow;
+
+namespace Vod.Upload.Engine;
+
+/// <summary>The workflow's steps run in this process, one after another, with every part of the plan in one batch.</summary>
+internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest request, IUploadObserver observer, TimeProvider time, ILogger logger, CancellationToken cancellationToken) : IUploadSteps
+{
+    public Task<StepResult<UploadPlan>> PlanAsync() => RunAsync(() => engine.PlanAsync(request, cancellationToken));
+
+    public Task<StepResult<UploadSession>> CreateOrRefreshAsync(UploadPlan plan) =>
+        RunAsync(() => engine.CreateOrRefreshAsync(plan, request.Metadata, request.Options, observer, cancellationToken));
+
+    public Task<StepResult<MultipartState>> InitiateOrResumeAsync(UploadSession session) =>
+        RunAsync(() => engine.InitiateOrResumeAsync(session, request.Options, cancellationToken));
+
+    public Task<StepResult<PartBatchResult>> UploadPartsAsync(UploadSession session) =>
+        RunAsync(() => engine.UploadPartsAsync(session, 1, session.Plan.Parts.PartCount, request.Options, observer, cancellationToken));
+
+    public Task<StepResult<UploadResult>> CompleteAsync(UploadSession session) => RunAsync(() => engine.CompleteAsync(session, request.Options, cancellationToken));
+
+    public Task<StepResult<bool>> CleanUpAsync(UploadSession session) => RunAsync(async () =>
+    {
+        await engine.CleanUpAsync(session, cancellationToken).ConfigureAwait(false);
+        return true;
+    });
+
+    public Task DelayAsync(TimeSpan delay) => Task.Delay(delay, time, cancellationToken);
+
+    public void OnDecision(UploadPhase phase, UploadFailure? failure, WorkflowDecision decision)
+    {
+        if (failure is not null && decision.Next != UploadPhase.Failed)
+        {
+            UploadEvents.StepFailed(logger, phase, request.Source.Location, failure, decision.Next);
+        }
+    }
+
+    private async Task<StepResult<T>> RunAsync<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return StepResult.Ok(await step().ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return StepResult.Failed<T>(StepFailures.From(ex));
+        }
+    }
+}

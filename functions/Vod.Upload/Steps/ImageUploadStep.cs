@@ -1,0 +1,66 @@
+using Vod.Alibaba.Hashing;
+using Vod.Upload.Checkpoints;
+using Vod.Upload.Engine;
+
+namespace Vod.Upload.Steps;
+
+/// <summary>
+/// An image in one step: CreateUploadImage, record its id, PutObject, record it complete. An image's credential
+/// cannot be refreshed and lives only in this step, so any instance can run it after any crash: an image left
+/// unfinished by an earlier run is deleted first and a new one created, so exactly one image remains.
+/// </summary>
+internal static class ImageUploadStep
+{
+    public static async Task<UploadSession> RunAsync(StepServices services, UploadPlan plan, MediaMetadata metadata, IUploadObserver observer, CheckpointSession? session, CancellationToken cancellationToken)
+    {
+        if (session?.Current is { MediaId: { } abandoned, Completed: false })
+        {
+            await CreateOrRefreshStep.DeleteQuietlyAsync(services, MediaKind.Image, abandoned).ConfigureAwait(false);
+        }
+
+        var created = await MediaCreation.CreateImageAsync(services.Vod, plan, metadata, cancellationToken).ConfigureAwait(false);
+        Log.MediaCreated(services.Logger, created.MediaId, plan.Source.Location);
+        session ??= CreateOrRefreshStep.NewCheckpoint(services, plan);
+        try
+        {
+            await session.UpdateAsync(c =>
+            {
+                c.Kind = MediaKind.Image;
+                c.MediaId = created.MediaId;
+                c.Title = MediaCreation.TitleFor(plan, metadata);
+                c.ImageUrl = created.ImageUrl;
+                c.FileUrl = created.FileUrl;
+                c.PartSize = plan.Parts.PartSize;
+                c.PartCount = 1;
+                CreateOrRefreshStep.ResetAddress(c, created.Grant.Address);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await CreateOrRefreshStep.DeleteQuietlyAsync(services, MediaKind.Image, created.MediaId).ConfigureAwait(false);
+            throw;
+        }
+
+        var started = CreateOrRefreshStep.Started(services, plan, session.Current, resumed: false, observer);
+        var length = (int)plan.Parts.TotalSize; // PartPlan refuses images larger than one buffer
+        var buffer = new byte[length];
+        await using (var source = await services.Sources.OpenAsync(plan.Source, cancellationToken).ConfigureAwait(false))
+        {
+            await source.ReadAsync(0, buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var crc = Crc64Ecma.Compute(buffer);
+        var credentials = services.Credentials.ForImage(created.MediaId, created.Grant.Auth);
+        var stored = await PartSender.SendAsync(services, StepCheckpoints.Target(session.Current), null, 1, buffer, crc, credentials, cancellationToken).ConfigureAwait(false);
+        await session.UpdateAsync(c =>
+        {
+            c.Parts = [new CheckpointPart(1, stored.ETag, length, crc)];
+            c.Completed = true;
+            c.Crc64 = crc;
+            c.ObjectETag = stored.ETag;
+        }, cancellationToken).ConfigureAwait(false);
+        Log.PartStored(services.Logger, 1, created.MediaId, length);
+        observer.OnProgress(new UploadProgress(created.MediaId, length, length, 1, 1));
+        return started;
+    }
+}
