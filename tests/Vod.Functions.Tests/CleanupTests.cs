@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vod.Functions.Api;
 using Vod.Functions.Uploads;
+using Vod.Upload;
 
 namespace Vod.Functions.Tests;
 
@@ -20,7 +21,7 @@ public sealed class CleanupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private UploadsApi Api() => new(_harness.Jobs, _harness.Engine, _harness.Options, NullLogger<UploadsApi>.Instance);
+    private UploadsApi Api() => _harness.Api();
 
     private static HttpRequest Request(string? body = null)
     {
@@ -60,12 +61,9 @@ public sealed class CleanupTests : IAsyncLifetime
     {
         var failed = 0;
         harness.BeforeActivity = (_, input) =>
-        {
-            if (input is PartBatchJob batch && batch.Session.Plan.Source.BlobName == blobName && batch.FirstPart == part && Interlocked.Exchange(ref failed, 1) == 0)
-            {
-                throw new FatalUploadException("AccessDenied", "denied once");
-            }
-        };
+            input is PartBatchJob batch && batch.Session.Plan.Source.BlobName == blobName && batch.FirstPart == part && Interlocked.Exchange(ref failed, 1) == 0
+                ? new UploadFailure("AccessDenied", UploadErrorKind.Fatal, "denied once")
+                : null;
     }
 
     [Fact]
@@ -97,7 +95,7 @@ public sealed class CleanupTests : IAsyncLifetime
         Assert.Equal(409, Assert.IsType<ObjectResult>(retryCompleted).StatusCode);
         Assert.IsType<NoContentResult>(deleted);
         Assert.Null(await _harness.Host.Client.GetInstanceAsync(id));
-        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadsApi.CheckpointKey(job), CancellationToken.None));
+        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadStarter.CheckpointKey(job), CancellationToken.None));
     }
 
     [Fact]
@@ -111,16 +109,18 @@ public sealed class CleanupTests : IAsyncLifetime
             {
                 gate.Wait(TimeSpan.FromSeconds(60));
             }
+
+            return null;
         };
         var id = await StartAsync("pause.mp4", 3 * 102400, 12);
         await WaitAsync(id, OrchestrationRuntimeStatus.Running);
 
         // Act
-        var stopped = await UploadsApi.Stop(Request(), id, _harness.Host.Client);
+        var stopped = await Api().Stop(Request(), id, _harness.Host.Client);
         var suspended = await WaitAsync(id, OrchestrationRuntimeStatus.Suspended);
-        var stopAgain = await UploadsApi.Stop(Request(), id, _harness.Host.Client);
+        var stopAgain = await Api().Stop(Request(), id, _harness.Host.Client);
         gate.Set();
-        var resumed = await UploadsApi.Resume(Request(), id, _harness.Host.Client);
+        var resumed = await Api().Resume(Request(), id, _harness.Host.Client);
         var done = await WaitAsync(id, OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed);
 
         // Assert
@@ -141,24 +141,26 @@ public sealed class CleanupTests : IAsyncLifetime
         {
             if (input is not PartBatchJob batch)
             {
-                return;
+                return null;
             }
 
             if (batch.Session.Plan.Source.BlobName == "abandoned.mp4" && batch.FirstPart == 2 && Interlocked.Exchange(ref failedOnce, 1) == 0)
             {
-                throw new FatalUploadException("AccessDenied", "denied");
+                return new UploadFailure("AccessDenied", UploadErrorKind.Fatal, "denied");
             }
 
             if (batch.Session.Plan.Source.BlobName == "running.mp4" && batch.FirstPart == 2)
             {
                 gate.Wait(TimeSpan.FromSeconds(60));
             }
+
+            return null;
         };
         var abandoned = await StartAsync("abandoned.mp4", 3 * 102400, 13);
         var abandonedJob = (await WaitAsync(abandoned, OrchestrationRuntimeStatus.Failed)).ReadInputAs<UploadJob>()!;
         var running = await StartAsync("running.mp4", 3 * 102400, 14);
         var runningJob = (await WaitAsync(running, OrchestrationRuntimeStatus.Running)).ReadInputAs<UploadJob>()!;
-        while (await _harness.Engine.ProgressAsync(UploadsApi.CheckpointKey(runningJob), CancellationToken.None) is not { PartsDone: 1 })
+        while (await _harness.Engine.ProgressAsync(UploadStarter.CheckpointKey(runningJob), CancellationToken.None) is not { PartsDone: 1 })
         {
             await Task.Delay(50);
         }
@@ -176,10 +178,10 @@ public sealed class CleanupTests : IAsyncLifetime
         // gone, while the running upload keeps all three.
         Assert.Equal((0, 0), notYet);
         Assert.Equal(1, later.Checkpoints);
-        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadsApi.CheckpointKey(abandonedJob), CancellationToken.None));
-        var kept = await _harness.Engine.Checkpoints.LoadAsync(UploadsApi.CheckpointKey(runningJob), CancellationToken.None);
+        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadStarter.CheckpointKey(abandonedJob), CancellationToken.None));
+        var kept = await _harness.Engine.Checkpoints.LoadAsync(UploadStarter.CheckpointKey(runningJob), CancellationToken.None);
         Assert.NotNull(kept);
-        Assert.Equal(kept.Checkpoint.UploadId, Assert.Single(_harness.Emulator.State.Uploads.Values).UploadId);
+        Assert.Equal(kept.Checkpoint.MultipartUploadId, Assert.Single(_harness.Emulator.State.Uploads.Values).UploadId);
         Assert.Null(await _harness.Host.Client.GetInstanceAsync(abandoned));
         Assert.NotNull(await _harness.Host.Client.GetInstanceAsync(running));
     }

@@ -36,7 +36,7 @@ public sealed class CountingOrchestrationContext(TaskOrchestrationContext inner,
 
     public override TaskOrchestrationEntityFeature Entities => inner.Entities;
 
-    protected override ILoggerFactory LoggerFactory => throw new NotSupportedException();
+    protected override ILoggerFactory LoggerFactory => Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 
     public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
     {

@@ -11,7 +11,9 @@ using Vod.Alibaba.VodApi;
 using Vod.Emulator;
 using Vod.Functions.Uploads;
 using Vod.Testing;
+using Vod.Upload;
 using Vod.Upload.Engine;
+using Vod.Upload.Workflow;
 
 namespace Vod.Functions.Tests;
 
@@ -70,6 +72,12 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public UploadActivities Activities { get; }
 
+    /// <summary>The app's one place that starts uploads.</summary>
+    public UploadStarter Starter => _services.GetRequiredService<UploadStarter>();
+
+    /// <summary>The management API as the app builds it.</summary>
+    public Api.UploadsApi Api() => ActivatorUtilities.CreateInstance<Api.UploadsApi>(_services);
+
     public Records.MediaRecordStore Records { get; }
 
     /// <summary>The app's confirmations: callbacks and reconciliation ask VOD through it.</summary>
@@ -80,8 +88,11 @@ public sealed class FunctionsHarness : IAsyncDisposable
     /// <summary>Every activity input and output, serialized as the history stores them.</summary>
     public ConcurrentQueue<string> Payloads { get; } = new();
 
-    /// <summary>Called before an activity runs; a test can make one throw (a crashed worker).</summary>
-    public Action<string, object?>? BeforeActivity { get; set; }
+    /// <summary>
+    /// Called before an activity runs with its name and input; a test can hold it there, or answer a failure instead
+    /// of running it (what the activity would answer had its step failed that way).
+    /// </summary>
+    public Func<string, object?, UploadFailure?>? BeforeActivity { get; set; }
 
     public static async Task<FunctionsHarness> StartAsync()
     {
@@ -117,19 +128,18 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Activity<UploadJob, UploadPlan>(tasks, nameof(UploadActivities.PlanUpload), Activities.PlanUpload);
         Activity<CreateJob, UploadSession>(tasks, nameof(UploadActivities.CreateOrRefreshMedia), Activities.CreateOrRefreshMedia);
         Activity<RecordMediaJob, bool>(tasks, nameof(UploadActivities.RecordMedia), Activities.RecordMedia);
-        Activity<UploadSession, MultipartState>(tasks, nameof(UploadActivities.InitiateOrResumeUpload), Activities.InitiateOrResumeUpload);
+        Activity<SessionJob, MultipartState>(tasks, nameof(UploadActivities.InitiateOrResumeUpload), Activities.InitiateOrResumeUpload);
         Activity<PartBatchJob, PartBatchResult>(tasks, nameof(UploadActivities.UploadPartBatch), Activities.UploadPartBatch);
-        Activity<UploadSession, UploadResult>(tasks, nameof(UploadActivities.CompleteUpload), Activities.CompleteUpload);
-        Activity<string, bool>(tasks, nameof(UploadActivities.AbortUpload), Activities.AbortUpload);
+        Activity<SessionJob, UploadResult>(tasks, nameof(UploadActivities.CompleteUpload), Activities.CompleteUpload);
+        Activity<UploadSession, bool>(tasks, nameof(UploadActivities.CleanUpUpload), Activities.CleanUpUpload);
         Activity<UploadResult, string>(tasks, nameof(UploadActivities.ConfirmMediaStatus), Activities.ConfirmMediaStatus);
     }
 
-    private void Activity<TIn, TOut>(DurableTaskRegistry tasks, string name, Func<TIn, Task<TOut>> run) =>
-        tasks.AddActivityFunc<TIn, TOut>(name, async (_, input) =>
+    private void Activity<TIn, TValue>(DurableTaskRegistry tasks, string name, Func<TIn, Task<StepResult<TValue>>> run) =>
+        tasks.AddActivityFunc<TIn, StepResult<TValue>>(name, async (_, input) =>
         {
             Payloads.Enqueue(JsonSerializer.Serialize(input));
-            BeforeActivity?.Invoke(name, input);
-            var output = await run(input!);
+            var output = BeforeActivity?.Invoke(name, input) is { } failure ? StepResult.Failed<TValue>(failure) : await run(input!);
             Payloads.Enqueue(JsonSerializer.Serialize(output));
             return output;
         });

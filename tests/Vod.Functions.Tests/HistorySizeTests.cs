@@ -6,6 +6,7 @@ using Vod.Functions.Uploads;
 using Vod.Upload;
 using Vod.Upload.Engine;
 using Vod.Upload.Sources;
+using Vod.Upload.Workflow;
 using Xunit.Abstractions;
 
 namespace Vod.Functions.Tests;
@@ -28,23 +29,24 @@ public sealed class HistorySizeTests(ITestOutputHelper output)
         var partsUploaded = 0;
         var plan = new UploadPlan("k", SourceReference.FromBlob("in", "big.mp4", "\"0x1\""), new SourceIdentity(SourceKind.AzureBlob, "in/big.mp4", "\"0x1\"", Parts * 102400L),
             MediaKind.Video, new PartPlan(Parts * 102400L, 102400, Parts, SinglePut: false));
-        var session = new UploadSession(plan, "v", "http://e", "b", "k", Resumed: false);
+        var session = new UploadSession(plan, "v", Resumed: false);
         await using var host = await DurableTaskTestHost.StartAsync(tasks =>
         {
             tasks.AddOrchestratorFunc<UploadJob, UploadOutcome>(nameof(UploadOrchestration.UploadOrchestrator), (context, job) => UploadOrchestration.RunAsync(new CountingOrchestrationContext(context, actions), job!));
             tasks.AddOrchestratorFunc<PartRangeJob, PartRangeResult>(nameof(UploadOrchestration.PartRangeOrchestrator), (context, job) => UploadOrchestration.RunRangeAsync(new CountingOrchestrationContext(context, actions), job!));
-            tasks.AddActivityFunc<UploadJob, UploadPlan>(nameof(UploadActivities.PlanUpload), (_, _) => plan);
-            tasks.AddActivityFunc<CreateJob, UploadSession>(nameof(UploadActivities.CreateOrRefreshMedia), (_, _) => session);
-            tasks.AddActivityFunc<RecordMediaJob, bool>(nameof(UploadActivities.RecordMedia), (_, _) => true);
-            tasks.AddActivityFunc<UploadSession, MultipartState>(nameof(UploadActivities.InitiateOrResumeUpload), (_, _) => new MultipartState("u", 0, 0));
-            tasks.AddActivityFunc<PartBatchJob, PartBatchResult>(nameof(UploadActivities.UploadPartBatch), (_, batch) =>
+            tasks.AddActivityFunc<UploadJob, StepResult<UploadPlan>>(nameof(UploadActivities.PlanUpload), (_, _) => StepResult.Ok(plan));
+            tasks.AddActivityFunc<CreateJob, StepResult<UploadSession>>(nameof(UploadActivities.CreateOrRefreshMedia), (_, _) => StepResult.Ok(session));
+            tasks.AddActivityFunc<RecordMediaJob, StepResult<bool>>(nameof(UploadActivities.RecordMedia), (_, _) => StepResult.Ok(true));
+            tasks.AddActivityFunc<SessionJob, StepResult<MultipartState>>(nameof(UploadActivities.InitiateOrResumeUpload), (_, _) => StepResult.Ok(new MultipartState(false, 0, 0)));
+            tasks.AddActivityFunc<PartBatchJob, StepResult<PartBatchResult>>(nameof(UploadActivities.UploadPartBatch), (_, batch) =>
             {
                 var count = batch!.LastPart - batch.FirstPart + 1;
                 Interlocked.Add(ref partsUploaded, count);
-                return new PartBatchResult(count, 0, count * 102400L, 0, 0, "v");
+                return StepResult.Ok(new PartBatchResult(count, 0, count * 102400L, 0, 0));
             });
-            tasks.AddActivityFunc<UploadSession, UploadResult>(nameof(UploadActivities.CompleteUpload), (_, _) => new UploadResult("v", MediaKind.Video, Parts * 102400L, 1, "\"E-10000\"", "k", null, null));
-            tasks.AddActivityFunc<UploadResult, string>(nameof(UploadActivities.ConfirmMediaStatus), (_, _) => "Normal");
+            tasks.AddActivityFunc<SessionJob, StepResult<UploadResult>>(nameof(UploadActivities.CompleteUpload), (_, _) => StepResult.Ok(new UploadResult("v", MediaKind.Video, Parts * 102400L, 1, "\"E-10000\"", "k", null, null)));
+            tasks.AddActivityFunc<UploadSession, StepResult<bool>>(nameof(UploadActivities.CleanUpUpload), (_, _) => StepResult.Ok(true));
+            tasks.AddActivityFunc<UploadResult, StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), (_, _) => StepResult.Ok("Normal"));
         }, FunctionsHarness.QuietHost());
         var job = new UploadJob("upl-history", plan.Source, new MediaMetadata(), new UploadOptions { Parallel = 5 }, CallbackTimeoutSeconds: 1);
 
@@ -54,7 +56,7 @@ public sealed class HistorySizeTests(ITestOutputHelper output)
         var done = await host.Client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.True(OrchestrationRuntimeStatus.Completed == done.RuntimeStatus, done.FailureDetails?.ToString() + done.SerializedCustomStatus);
         Assert.Equal(Parts, partsUploaded);
         foreach (var (instance, count) in actions.OrderBy(a => a.Key, StringComparer.Ordinal))
         {

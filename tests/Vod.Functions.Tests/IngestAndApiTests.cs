@@ -20,9 +20,9 @@ public sealed class IngestAndApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private BlobIngest Ingest() => new(_harness.Jobs, _harness.Blobs, _harness.Options, NullLogger<BlobIngest>.Instance);
+    private BlobIngest Ingest() => new(_harness.Jobs, _harness.Starter, _harness.Blobs, _harness.Options, NullLogger<BlobIngest>.Instance);
 
-    private UploadsApi Api() => new(_harness.Jobs, _harness.Engine, _harness.Options, NullLogger<UploadsApi>.Instance);
+    private UploadsApi Api() => _harness.Api();
 
     private static HttpRequest Request(string? body = null, string query = "")
     {
@@ -112,6 +112,8 @@ public sealed class IngestAndApiTests : IAsyncLifetime
             {
                 gate.Wait(TimeSpan.FromSeconds(60));
             }
+
+            return null;
         };
 
         // Act
@@ -186,7 +188,7 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     public async Task Unknown_ids_are_404_and_state_changes_check_the_state()
     {
         Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-missing", _harness.Host.Client)));
-        Assert.Equal("NotFound", Code(await UploadsApi.Resume(Request(), "upl-missing", _harness.Host.Client)));
+        Assert.Equal("NotFound", Code(await Api().Resume(Request(), "upl-missing", _harness.Host.Client)));
         Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-a#b?c\\d\u0001", _harness.Host.Client)));
         Assert.Equal("NotFound", Code(await Api().Get(Request(), "upl-" + new string('f', 2000), _harness.Host.Client)));
         Assert.Equal("InvalidStatus", Code(await UploadsApi.List(Request(query: "?status=Sleeping"), _harness.Host.Client)));
@@ -194,12 +196,12 @@ public sealed class IngestAndApiTests : IAsyncLifetime
         await BlobAsync("state.mp4", FunctionsHarness.Data(300_000, 3));
         var started = (AcceptedResult)await Api().Start(Request("""{"name":"state.mp4"}"""), _harness.Host.Client);
         var id = JsonDocument.Parse(JsonSerializer.Serialize(started.Value)).RootElement.GetProperty("id").GetString()!;
-        var resumeRunning = await UploadsApi.Resume(Request(), id, _harness.Host.Client);
+        var resumeRunning = await Api().Resume(Request(), id, _harness.Host.Client);
         var deleteRunning = await Api().Delete(Request(), id, _harness.Host.Client);
 
         Assert.Equal("InvalidState", Code(resumeRunning));
         Assert.Equal("InvalidState", Code(deleteRunning));
-        Assert.IsType<AcceptedResult>(await UploadsApi.Stop(Request(), id, _harness.Host.Client));
+        Assert.IsType<AcceptedResult>(await Api().Stop(Request(), id, _harness.Host.Client));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Worker.Grpc;
 using Vod.Functions.Uploads;
 using Vod.Upload;
 using Vod.Upload.Engine;
+using Vod.Upload.Workflow;
 
 namespace Vod.Functions.Tests;
 
@@ -37,18 +38,19 @@ public sealed class ReplayTests : IAsyncLifetime
             [nameof(UploadActivities.PlanUpload)] = async input => await _harness.Activities.PlanUpload(Json.Deserialize<UploadJob>(input)!),
             [nameof(UploadActivities.CreateOrRefreshMedia)] = async input => await _harness.Activities.CreateOrRefreshMedia(Json.Deserialize<CreateJob>(input)!),
             [nameof(UploadActivities.RecordMedia)] = async input => await _harness.Activities.RecordMedia(Json.Deserialize<RecordMediaJob>(input)!),
-            [nameof(UploadActivities.InitiateOrResumeUpload)] = async input => await _harness.Activities.InitiateOrResumeUpload(Json.Deserialize<UploadSession>(input)!),
+            [nameof(UploadActivities.InitiateOrResumeUpload)] = async input => await _harness.Activities.InitiateOrResumeUpload(Json.Deserialize<SessionJob>(input)!),
             [nameof(UploadActivities.UploadPartBatch)] = async input =>
             {
                 if (!failedOnce)
                 {
                     failedOnce = true;
-                    throw new TransientUploadException("WorkerLost", "the worker went away");
+                    return StepResult.Failed<PartBatchResult>(new UploadFailure("WorkerLost", UploadErrorKind.Retryable, "the worker went away"));
                 }
 
                 return await _harness.Activities.UploadPartBatch(Json.Deserialize<PartBatchJob>(input)!);
             },
-            [nameof(UploadActivities.CompleteUpload)] = async input => await _harness.Activities.CompleteUpload(Json.Deserialize<UploadSession>(input)!),
+            [nameof(UploadActivities.CompleteUpload)] = async input => await _harness.Activities.CompleteUpload(Json.Deserialize<SessionJob>(input)!),
+            [nameof(UploadActivities.CleanUpUpload)] = async input => await _harness.Activities.CleanUpUpload(Json.Deserialize<UploadSession>(input)!),
         };
         var orchestrators = new Dictionary<string, Func<string, string>>
         {
@@ -71,7 +73,7 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Equal("UploadSucc", outcome.VodStatus);
         Assert.Equal(7 * 512 * 1024 - 5, Assert.Single(_harness.Emulator.State.Objects.Values).Size);
         Assert.True(failedOnce);
-        Assert.Equal(2, driver.Histories.Count);
+        Assert.Equal(3, driver.Histories.Count); // the upload, and two runs of its part range: the retryable failure ran the parts step again
         Assert.Contains(driver.Histories[job.UploadId], e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised);
         Assert.Contains(driver.Histories.SelectMany(h => h.Value), e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.TimerFired);
         Assert.True(driver.Episodes > 10, $"{driver.Episodes} episodes");
@@ -181,23 +183,13 @@ public sealed class ReplayTests : IAsyncLifetime
             return OrchestratorResponse.Parser.ParseFrom(Convert.FromBase64String(encoded));
         }
 
+        // Activities answer failures as data, so every activity completes; its result says whether the step failed.
         private async Task<HistoryEvent> RunActivityAsync(int id, ScheduleTaskAction task)
         {
-            try
-            {
-                // The runner sends an activity's input as a one-element array, as the Functions host expects it.
-                using var wrapped = System.Text.Json.JsonDocument.Parse(task.Input);
-                var output = await activities[task.Name](wrapped.RootElement[0].GetRawText());
-                return Event(-1, e => e.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = id, Result = Json.Serialize(output) });
-            }
-            catch (UploadStepException ex)
-            {
-                return Event(-1, e => e.TaskFailed = new TaskFailedEvent
-                {
-                    TaskScheduledId = id,
-                    FailureDetails = new TaskFailureDetails { ErrorType = ex.GetType().FullName, ErrorMessage = ex.Message },
-                });
-            }
+            // The runner sends an activity's input as a one-element array, as the Functions host expects it.
+            using var wrapped = System.Text.Json.JsonDocument.Parse(task.Input);
+            var output = await activities[task.Name](wrapped.RootElement[0].GetRawText());
+            return Event(-1, e => e.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = id, Result = Json.Serialize(output) });
         }
 
         private HistoryEvent Event(int eventId, Action<HistoryEvent> set)

@@ -26,19 +26,14 @@ public sealed class StorageFailureTests : IAsyncLifetime
         var activities = new UploadActivities(engine, _harness.Vod, _harness.Records);
 
         // Act
-        var error = await Record.ExceptionAsync(() => activities.PlanUpload(job));
+        var answer = await activities.PlanUpload(job);
 
-        // Assert
-        if (transient)
-        {
-            var step = Assert.IsType<TransientUploadException>(error);
-            Assert.Equal("StorageUnavailable", step.Code);
-            Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), step.Message, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.IsType<Azure.RequestFailedException>(error);
-        }
+        // Assert: the failure comes back as data, retryable when a retry can help; the message names the status.
+        var failure = Assert.IsType<Vod.Upload.UploadFailure>(answer.Failure);
+        Assert.Null(answer.Value);
+        Assert.Equal(transient ? "StorageUnavailable" : "InternalError", failure.Code);
+        Assert.Equal(transient ? Vod.Upload.UploadErrorKind.Retryable : Vod.Upload.UploadErrorKind.Fatal, failure.Kind);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,7 +45,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         var store = new UnwellStore(new Vod.Upload.Checkpoints.BlobCheckpointStore(_harness.Blobs.GetBlobContainerClient("unwell")), new Azure.RequestFailedException(503, "Storage said no.", "ServerBusy", null));
         using var http = new HttpClient();
         var engine = new Vod.Upload.Engine.UploadEngine(_harness.Vod, new Vod.Alibaba.Oss.OssClient(http), store, new Vod.Upload.Sources.UploadSourceResolver(_harness.Blobs));
-        var api = new Api.UploadsApi(_harness.Jobs, engine, _harness.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.UploadsApi>.Instance);
+        var api = new Api.UploadsApi(_harness.Jobs, _harness.Starter, engine, _harness.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.UploadsApi>.Instance);
         var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
 
         // Act

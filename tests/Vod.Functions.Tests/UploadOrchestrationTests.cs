@@ -113,8 +113,10 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
             {
                 // The worker stores one part of its batch, then dies.
                 _harness.Engine.UploadPartsAsync(batch.Session, batch.FirstPart, batch.FirstPart, batch.Options, null, CancellationToken.None).GetAwaiter().GetResult();
-                throw new TransientUploadException("WorkerLost", "the worker died mid-batch");
+                return new UploadFailure("WorkerLost", UploadErrorKind.Retryable, "the worker died mid-batch");
             }
+
+            return null;
         };
 
         var done = await RunAsync(job);
@@ -134,11 +136,15 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
 
         var done = await RunAsync(job, vodEvent: null);
 
+        // The code travels as data (the custom status's ErrorCode), not as a prefix to parse out of a message.
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
-        Assert.StartsWith("AccessDenied:", done.FailureDetails!.ErrorMessage);
+        Assert.Contains("AccessDenied", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(typeof(UploadFailedException).FullName, done.FailureDetails.ErrorType);
         var status = JsonDocument.Parse(done.SerializedCustomStatus!).RootElement;
         Assert.Equal("failed", status.GetProperty("Phase").GetString());
-        Assert.StartsWith("AccessDenied", status.GetProperty("LastError").GetString());
+        Assert.Equal("AccessDenied", status.GetProperty("ErrorCode").GetString());
+        var view = Vod.Functions.Api.UploadView.From(done);
+        Assert.Equal("AccessDenied", view.Error!.Code);
     }
 
     [Fact]
@@ -207,7 +213,7 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
         await _harness.Emulator.Faults.PartGate.WaitUntilHeldAsync(1, Poll.DefaultTimeout);
 
-        var api = new UploadsApi(_harness.Jobs, _harness.Engine, _harness.Options, NullLogger<UploadsApi>.Instance);
+        var api = _harness.Api();
         var request = new DefaultHttpContext().Request;
         request.Scheme = "http";
         request.Host = new HostString("localhost", 7071);
@@ -223,7 +229,7 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
         Assert.IsType<AcceptedResult>(response);
         await Poll.UntilAsync(async () => (await client.GetInstanceAsync(job.UploadId))?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, "the cancelled upload is terminated");
         Assert.Equal(0, uploadsAfterCancel);
-        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadsApi.CheckpointKey(job), CancellationToken.None));
+        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadStarter.CheckpointKey(job), CancellationToken.None));
         var problem = Assert.IsType<ObjectResult>(missing);
         Assert.Equal(404, problem.StatusCode);
         Assert.Equal("NotFound", ((ProblemDetails)problem.Value!).Extensions["code"]);

@@ -21,7 +21,7 @@ public sealed class CheckpointAndCredentialTests
     {
         var store = new LocalCheckpointStore(Directory.CreateTempSubdirectory("cp-").FullName);
         var first = CheckpointSession.New(store, "key", Sample(), TimeProvider.System);
-        await first.UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+        await first.UpdateAsync(c => c.MultipartUploadId = "U", CancellationToken.None);
         var second = (await CheckpointSession.LoadAsync(store, "key", TimeProvider.System, CancellationToken.None))!;
 
         await first.UpdateAsync(c => c.Parts.Add(new CheckpointPart(1, "\"A\"", 10, 1)), CancellationToken.None);
@@ -38,7 +38,7 @@ public sealed class CheckpointAndCredentialTests
     {
         var store = new LocalCheckpointStore(Directory.CreateTempSubdirectory("cp-").FullName);
         var writer = CheckpointSession.New(store, "key", Sample(), TimeProvider.System);
-        await writer.UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+        await writer.UpdateAsync(c => c.MultipartUploadId = "U", CancellationToken.None);
 
         await store.DeleteAsync("key", CancellationToken.None);
         var error = await Assert.ThrowsAsync<UploadException>(() => writer.UpdateAsync(c => c.Parts.Add(new CheckpointPart(1, "\"A\"", 10, 1)), CancellationToken.None));
@@ -73,10 +73,10 @@ public sealed class CheckpointAndCredentialTests
 
         var copy = original.Copy();
         copy.Parts.Add(new CheckpointPart(2, "\"B\"", 10, 2));
-        copy.UploadId = "U2";
+        copy.MultipartUploadId = "U2";
 
         Assert.Equal([1], original.Parts.Select(p => p.Number));
-        Assert.Null(original.UploadId);
+        Assert.Null(original.MultipartUploadId);
         Assert.Equal([1, 2], copy.Parts.Select(p => p.Number));
         Assert.Equal(CheckpointJson.Serialize(original), CheckpointJson.Serialize(original.Copy()));
     }
@@ -88,7 +88,7 @@ public sealed class CheckpointAndCredentialTests
         // 400 parts in all, on one checkpoint blob — the contention of a busy upload.
         await using var azurite = await Azurite.StartAsync();
         var store = new CountingStore(new BlobCheckpointStore(new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "contended")));
-        await CheckpointSession.New(store, "key", Sample(), TimeProvider.System).UpdateAsync(c => c.UploadId = "U", CancellationToken.None);
+        await CheckpointSession.New(store, "key", Sample(), TimeProvider.System).UpdateAsync(c => c.MultipartUploadId = "U", CancellationToken.None);
         var sessions = new List<CheckpointSession>();
         for (var i = 0; i < 5; i++)
         {
@@ -105,7 +105,7 @@ public sealed class CheckpointAndCredentialTests
         // Assert
         var stored = await store.LoadAsync("key", CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, 400), stored!.Checkpoint.Parts.Select(p => p.Number).Order());
-        Assert.Equal("U", stored.Checkpoint.UploadId);
+        Assert.Equal("U", stored.Checkpoint.MultipartUploadId);
         Assert.True(store.Stored < 400, $"{store.Stored} stored writes for 400 parts: nothing was committed together");
     }
 

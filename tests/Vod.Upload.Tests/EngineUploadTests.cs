@@ -61,7 +61,7 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
         var checkpoint = Assert.Single(await harness.Checkpoints.ListAsync(CancellationToken.None).ToListAsync()).Checkpoint;
         var recorded = checkpoint.Parts.Select(p => p.Number).ToList();
         var videoId = checkpoint.MediaId!;
-        var uploadId = checkpoint.UploadId!;
+        var uploadId = checkpoint.MultipartUploadId!;
 
         // Act 2: every object dropped, rebuilt from the checkpoint alone, resumed.
         harness.RebuildEngine();
@@ -144,7 +144,7 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.InRange(attempts, 1, 8);
         var checkpoint = Assert.Single(await harness.Checkpoints.ListAsync(CancellationToken.None).ToListAsync()).Checkpoint;
         Assert.NotNull(checkpoint.MediaId);
-        Assert.NotNull(checkpoint.UploadId);
+        Assert.NotNull(checkpoint.MultipartUploadId);
 
         harness.Emulator.Faults.Reset();
         var resumed = await harness.Engine.UploadAsync(Request(source, new UploadOptions { PartSize = 200 * 1024, Parallel = 4 }));
@@ -152,23 +152,42 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
-    public async Task Cancel_aborts_the_multipart_upload_and_removes_the_checkpoint()
+    public async Task Cancel_aborts_the_multipart_upload_deletes_the_unfinished_video_and_removes_the_checkpoint()
     {
         await using var harness = await EngineHarness.StartAsync(azurite.Blobs);
         var source = SourceReference.FromFile(EngineHarness.WriteFile(EngineHarness.Data(3 * MiB, 3), "cancel.mp4"));
         var options = new UploadOptions { PartSize = MiB };
         var plan = await harness.Engine.PlanAsync(Request(source, options), CancellationToken.None);
         var session = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
-        await harness.Engine.InitiateOrResumeAsync(session, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(session, options, CancellationToken.None);
         await harness.Engine.UploadPartsAsync(session, 1, 2, options, null, CancellationToken.None);
         Assert.Single(harness.Emulator.State.Uploads);
 
-        var cancelled = await harness.Engine.AbortAsync(plan.CheckpointKey, CancellationToken.None);
+        var cancelled = await harness.Engine.CancelAsync(plan.CheckpointKey, keepMedia: false, CancellationToken.None);
 
-        Assert.True(cancelled);
+        // The video is not left in Uploading for good: it is deleted with its upload.
+        Assert.Equal(new CancelResult(Found: true, MultipartAborted: true, MediaDeleted: true, session.MediaId), cancelled);
         Assert.Empty(harness.Emulator.State.Uploads);
+        Assert.DoesNotContain(session.MediaId, harness.Emulator.State.Media.Keys);
         Assert.Empty(await harness.Checkpoints.ListAsync(CancellationToken.None).ToListAsync());
-        Assert.False(await harness.Engine.AbortAsync(plan.CheckpointKey, CancellationToken.None));
+        Assert.False((await harness.Engine.CancelAsync(plan.CheckpointKey, keepMedia: false, CancellationToken.None)).Found);
+    }
+
+    [Fact]
+    public async Task Cancel_can_keep_the_media_it_created()
+    {
+        await using var harness = await EngineHarness.StartAsync(azurite.Blobs);
+        var source = SourceReference.FromFile(EngineHarness.WriteFile(EngineHarness.Data(3 * MiB, 31), "keep.mp4"));
+        var options = new UploadOptions { PartSize = MiB };
+        var plan = await harness.Engine.PlanAsync(Request(source, options), CancellationToken.None);
+        var session = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(session, options, CancellationToken.None);
+
+        var kept = await harness.Engine.CancelAsync(plan.CheckpointKey, keepMedia: true, CancellationToken.None);
+
+        Assert.True(kept.MultipartAborted);
+        Assert.False(kept.MediaDeleted);
+        Assert.Contains(session.MediaId, harness.Emulator.State.Media.Keys);
     }
 
     [Fact]
@@ -182,12 +201,12 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var first = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
         var second = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
-        await harness.Engine.InitiateOrResumeAsync(second, CancellationToken.None);
-        var resumedState = await harness.Engine.InitiateOrResumeAsync(second, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(second, options, CancellationToken.None);
+        var resumedState = await harness.Engine.InitiateOrResumeAsync(second, options, CancellationToken.None);
         var batch = await harness.Engine.UploadPartsAsync(second, 1, 4, options, null, CancellationToken.None);
         var again = await harness.Engine.UploadPartsAsync(second, 1, 4, options, null, CancellationToken.None);
-        var done = await harness.Engine.CompleteAsync(second, CancellationToken.None);
-        var doneAgain = await harness.Engine.CompleteAsync(second, CancellationToken.None);
+        var done = await harness.Engine.CompleteAsync(second, options, CancellationToken.None);
+        var doneAgain = await harness.Engine.CompleteAsync(second, options, CancellationToken.None);
 
         Assert.Equal(first.MediaId, second.MediaId);
         Assert.True(second.Resumed);
@@ -209,11 +228,11 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
         var options = new UploadOptions { PartSize = MiB };
         var plan = await harness.Engine.PlanAsync(Request(source, options), CancellationToken.None);
         var session = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
-        var state = await harness.Engine.InitiateOrResumeAsync(session, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(session, options, CancellationToken.None);
         await harness.Engine.UploadPartsAsync(session, 1, 1, options, null, CancellationToken.None);
         lock (harness.Emulator.State.Sync)
         {
-            harness.Emulator.State.Uploads.Remove(state.UploadId!);
+            harness.Emulator.State.Uploads.Remove(Assert.Single(harness.Emulator.State.Uploads.Keys));
         }
 
         var result = await harness.Engine.UploadAsync(Request(source, options));
@@ -262,7 +281,7 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
         var options = new UploadOptions { PartSize = MiB };
         var plan = await harness.Engine.PlanAsync(Request(source, options), CancellationToken.None);
         var session = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
-        await harness.Engine.InitiateOrResumeAsync(session, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(session, options, CancellationToken.None);
         await harness.Engine.UploadPartsAsync(session, 1, 1, options, null, CancellationToken.None);
 
         var raw = (await harness.Blobs.GetBlobContainerClient(((Checkpoints.BlobCheckpointStore)harness.Checkpoints).ContainerName).GetBlobClient(plan.CheckpointKey + ".json").DownloadContentAsync()).Value.Content.ToString();

@@ -46,7 +46,21 @@ public sealed class PlanningAndOptionsTests
     }
 
     [Fact]
-    public void Parts_are_capped_at_5_gib_so_the_largest_object_is_refused_clearly()
+    public void A_part_larger_than_one_buffer_is_refused_at_planning_with_a_clear_error()
+    {
+        // 2 GiB and more cannot be read into one buffer: refused up front, never an overflow mid-upload.
+        var planned = Assert.Throws<UploadException>(() => PartPlan.For(10L * 1024 * MiB, 2L * 1024 * MiB));
+        var option = Assert.Throws<ArgumentOutOfRangeException>(new UploadOptions { PartSize = 3L * 1024 * MiB }.Validate);
+
+        Assert.Equal(UploadErrorCodes.InvalidRequest, planned.Code);
+        Assert.Equal(UploadErrorKind.Fatal, planned.Kind);
+        Assert.Contains("2 GiB", planned.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(UploadOptions.PartSize), option.ParamName);
+        Assert.Equal(UploadOptions.MaxPartSize, PartPlan.For(10L * 1024 * MiB, UploadOptions.MaxPartSize).PartSize);
+    }
+
+    [Fact]
+    public void Parts_are_capped_at_one_buffer_so_the_largest_object_is_refused_clearly()
     {
         var largest = PartPlan.For(10_000L * UploadOptions.MaxPartSize, null);
         Assert.Equal(UploadOptions.MaxPartSize, largest.PartSize);
@@ -69,7 +83,7 @@ public sealed class PlanningAndOptionsTests
     [InlineData(nameof(UploadOptions.RetryCount))]
     [InlineData(nameof(UploadOptions.RetryDuration))]
     [InlineData(nameof(UploadOptions.CredentialRefreshMargin))]
-    [InlineData(nameof(UploadOptions.Region))]
+    [InlineData(nameof(UploadOptions.StepRetryCount))]
     public void Each_option_is_validated_and_named(string name)
     {
         var options = name switch
@@ -79,7 +93,7 @@ public sealed class PlanningAndOptionsTests
             nameof(UploadOptions.RetryCount) => new UploadOptions { RetryCount = -1 },
             nameof(UploadOptions.RetryDuration) => new UploadOptions { RetryDuration = TimeSpan.FromMinutes(6) },
             nameof(UploadOptions.CredentialRefreshMargin) => new UploadOptions { CredentialRefreshMargin = TimeSpan.FromHours(1) },
-            _ => new UploadOptions { Region = " " },
+            _ => new UploadOptions { StepRetryCount = 11 },
         };
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
@@ -96,7 +110,7 @@ public sealed class PlanningAndOptionsTests
         Assert.Equal(5, options.Parallel);
         Assert.Equal(3, options.RetryCount);
         Assert.Equal(TimeSpan.FromSeconds(2), options.RetryDuration);
-        Assert.Equal("cn-shanghai", options.Region);
+        Assert.Equal(3, options.StepRetryCount);
         Assert.Equal(8 * MiB, PartPlan.For(100 * MiB, options.PartSize).PartSize);
     }
 

@@ -64,7 +64,11 @@ public static class UploadWorkflow
         }
     }
 
-    /// <summary>Runs the upload through <paramref name="steps"/> to its end: the verified result, or the failure.</summary>
+    /// <summary>
+    /// Runs the upload through <paramref name="steps"/> to its end: the verified result, or the failure. Every await
+    /// stays on the caller's context (<c>ConfigureAwait(true)</c>): an orchestrator's durable tasks must be awaited on
+    /// its own synchronization context, or the actions they schedule are lost from its episode.
+    /// </summary>
     public static async Task<WorkflowOutcome> RunAsync(IUploadSteps steps, UploadOptions options)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -81,23 +85,23 @@ public static class UploadWorkflow
             switch (phase)
             {
                 case UploadPhase.Plan:
-                    (plan, failure) = await steps.PlanAsync().ConfigureAwait(false);
+                    (plan, failure) = await steps.PlanAsync().ConfigureAwait(true);
                     break;
                 case UploadPhase.CreateOrRefresh:
-                    (session, failure) = await steps.CreateOrRefreshAsync(plan!).ConfigureAwait(false);
+                    (session, failure) = await steps.CreateOrRefreshAsync(plan!).ConfigureAwait(true);
                     break;
                 case UploadPhase.InitiateOrResume:
-                    var (state, initiateFailure) = await steps.InitiateOrResumeAsync(session!).ConfigureAwait(false);
+                    var (state, initiateFailure) = await steps.InitiateOrResumeAsync(session!).ConfigureAwait(true);
                     (objectComplete, failure) = (state?.ObjectComplete ?? false, initiateFailure);
                     break;
                 case UploadPhase.UploadParts:
-                    failure = (await steps.UploadPartsAsync(session!).ConfigureAwait(false)).Failure;
+                    failure = (await steps.UploadPartsAsync(session!).ConfigureAwait(true)).Failure;
                     break;
                 case UploadPhase.Complete:
-                    (result, failure) = await steps.CompleteAsync(session!).ConfigureAwait(false);
+                    (result, failure) = await steps.CompleteAsync(session!).ConfigureAwait(true);
                     break;
                 case UploadPhase.CleanUp:
-                    failure = (await steps.CleanUpAsync(session!).ConfigureAwait(false)).Failure;
+                    failure = (await steps.CleanUpAsync(session!).ConfigureAwait(true)).Failure;
                     break;
                 default:
                     throw new InvalidOperationException($"No step runs in phase {phase}.");
@@ -115,7 +119,7 @@ public static class UploadWorkflow
 
             if (decision.Delay > TimeSpan.Zero)
             {
-                await steps.DelayAsync(decision.Delay).ConfigureAwait(false);
+                await steps.DelayAsync(decision.Delay).ConfigureAwait(true);
             }
 
             (phase, counters) = (decision.Next, decision.Counters);
