@@ -90,7 +90,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("Resuming", stdout);
         Assert.Contains($"VideoId: {videoId}", stdout);
         Assert.Single(_emulator.State.Media.Values);
-        var received = _emulator.State.PartUploadsReceived[checkpoint.GetProperty("uploadId").GetString()!];
+        var received = _emulator.State.PartUploadsReceived[checkpoint.GetProperty("multipartUploadId").GetString()!];
         Assert.All(recordedAtKill, n => Assert.Equal(1, received[n]));
         Assert.Equal(24, received.Count);
         Assert.Equal(System.IO.File.ReadAllBytes(file), System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));

@@ -91,7 +91,8 @@ public sealed class ManagementApiTests(AppUnderHost app)
             var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             var running = await UploadsClient.WaitAsync(app.Api, id, "a first stored part", TimeSpan.FromSeconds(90), u => UploadsClient.PartsDone(u) > 0);
             var mediaId = running.GetProperty("progress").GetProperty("mediaId").GetString()!;
-            Assert.True(MultipartUploadsOf(mediaId) > 0);
+            var target = ObjectOf(mediaId);
+            Assert.True(MultipartUploadsOn(target) > 0);
 
             // Act: a running upload can be neither deleted nor retried; it can be cancelled.
             using (var deleteRunning = await app.Api.DeleteAsync($"api/uploads/{id}"))
@@ -109,9 +110,15 @@ public sealed class ManagementApiTests(AppUnderHost app)
                 Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
             }
 
-            // Assert: terminated, the multipart upload aborted on OSS, the checkpoint gone.
+            // Assert: terminated, the multipart upload aborted on OSS, the video deleted (not left Uploading), the
+            // checkpoint gone.
             await UploadsClient.WaitStatusAsync(app.Api, id, "Terminated", TimeSpan.FromSeconds(60));
-            Assert.Equal(0, MultipartUploadsOf(mediaId));
+            Assert.Equal(0, MultipartUploadsOn(target));
+            lock (app.Emulator.State.Sync)
+            {
+                Assert.DoesNotContain(mediaId, app.Emulator.State.Media.Keys);
+            }
+
             var checkpoints = app.Blobs.GetBlobContainerClient("vod-checkpoints").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, name.ToLowerInvariant() + "-", default);
             Assert.Empty(await checkpoints.ToListAsync());
 
@@ -178,12 +185,20 @@ public sealed class ManagementApiTests(AppUnderHost app)
     private Task<HttpResponseMessage> StartAsync(string name) =>
         app.Api.PostAsJsonAsync("api/uploads", new { name, container = Container });
 
-    private int MultipartUploadsOf(string mediaId)
+    private (string Bucket, string Key) ObjectOf(string mediaId)
     {
         lock (app.Emulator.State.Sync)
         {
             var media = app.Emulator.State.Media[mediaId];
-            return app.Emulator.State.Uploads.Values.Count(u => u.Bucket == media.Bucket && u.Key == media.Key);
+            return (media.Bucket, media.Key);
+        }
+    }
+
+    private int MultipartUploadsOn((string Bucket, string Key) target)
+    {
+        lock (app.Emulator.State.Sync)
+        {
+            return app.Emulator.State.Uploads.Values.Count(u => u.Bucket == target.Bucket && u.Key == target.Key);
         }
     }
 }
