@@ -124,7 +124,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(32, row.GetProperty("parts").GetInt32());
         Assert.True(cancelExit == 0, cancelError);
         Assert.Contains("aborted", cancelled);
+        Assert.Contains("deleted", cancelled);
         Assert.Empty(_emulator.State.Uploads);
+        Assert.Empty(_emulator.State.Media); // the video is not left in Uploading for good
         Assert.False(Directory.EnumerateFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Any());
     }
 
@@ -185,6 +187,30 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("ALIBABA_CLOUD_ACCESS_KEY_ID", stderr);
         Assert.Equal(0, helpExit);
         Assert.Contains("130 interrupted", help);
+    }
+
+    [Fact]
+    public async Task Throttling_and_5xx_are_retried_and_json_progress_only_moves_forward()
+    {
+        // Arrange: VOD throttles the first call (CreateUploadVideo); OSS fails two parts with 503.
+        var file = File("busy.mp4", 3 * 1024 * 1024, seed: 5);
+        _emulator.Faults.ThrottleVod(1);
+        _emulator.Faults.FailUploadParts(2, 0, 503, Emulator.State.PartFailureMode.Status);
+
+        // Act
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--json", "--part-size", "100KiB", "--parallel", "4", "--retry-duration", "0.05");
+
+        // Assert
+        Assert.True(exit == 0, stderr);
+        var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var progress = events.Where(e => e.GetProperty("event").GetString() == "progress").ToList();
+        var bytes = progress.Select(e => e.GetProperty("bytesUploaded").GetInt64()).ToList();
+        Assert.Equal(bytes.Order(), bytes);
+        Assert.Equal(bytes.Distinct().Count(), bytes.Count);
+        Assert.All(progress, e => Assert.True(e.GetProperty("bytesPerSecond").GetInt64() >= 0));
+        Assert.Equal(3 * 1024 * 1024, bytes[^1]);
+        Assert.Equal("succeeded", events[^1].GetProperty("event").GetString());
+        Assert.Single(_emulator.State.Media);
     }
 
     [Fact]

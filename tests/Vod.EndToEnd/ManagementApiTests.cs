@@ -42,6 +42,11 @@ public sealed class ManagementApiTests(AppUnderHost app)
                 Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
             }
 
+            // Once stop has answered, the parts that were in flight are cancelled: none is stored later.
+            var target = ObjectOf(first.GetProperty("progress").GetProperty("mediaId").GetString()!);
+            var storedAtStop = PartsStoredOn(target);
+            await Task.Delay(app.Emulator.Faults.OssLatency * 3);
+            Assert.Equal(storedAtStop, PartsStoredOn(target));
             await UploadsClient.WaitStatusAsync(app.Api, id, "Suspended", TimeSpan.FromSeconds(60));
             using (var stopAgain = await app.Api.PostAsync($"api/uploads/{id}/stop", null))
             {
@@ -191,6 +196,14 @@ public sealed class ManagementApiTests(AppUnderHost app)
         {
             var media = app.Emulator.State.Media[mediaId];
             return (media.Bucket, media.Key);
+        }
+    }
+
+    private int PartsStoredOn((string Bucket, string Key) target)
+    {
+        lock (app.Emulator.State.Sync)
+        {
+            return app.Emulator.State.Uploads.Values.Where(u => u.Bucket == target.Bucket && u.Key == target.Key).Sum(u => u.Parts.Count);
         }
     }
 

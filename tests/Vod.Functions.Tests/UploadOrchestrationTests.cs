@@ -86,6 +86,79 @@ public sealed class UploadOrchestrationTests : IAsyncLifetime
         Assert.Equal("succeeded", status.GetProperty("Phase").GetString());
         Assert.Equal(7, status.GetProperty("PartsDone").GetInt32());
         Assert.Equal(100, status.GetProperty("Percent").GetDouble());
+
+        // Cleaned up after success, as the CLI does: no checkpoint waits for the daily purge.
+        Assert.Null(await _harness.Engine.Checkpoints.LoadAsync(UploadStarter.CheckpointKey(job), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_that_vanishes_mid_way_is_started_again_on_the_same_video()
+    {
+        // Arrange: two parts stored, the next held; then the multipart upload disappears (aborted, or expired).
+        _harness.Emulator.Faults.PartGate.HoldAfter(2);
+        var data = FunctionsHarness.Data(6 * 512 * KiB, 8);
+        var job = Small(await _harness.PutBlobAsync(data, "vanish.mp4"));
+        await _harness.Host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await _harness.Emulator.Faults.PartGate.WaitUntilHeldAsync(1, Poll.DefaultTimeout);
+        string videoId;
+        lock (_harness.Emulator.State.Sync)
+        {
+            videoId = _harness.Emulator.State.Media.Keys.Single();
+            _harness.Emulator.State.Uploads.Clear();
+        }
+
+        // Act
+        _harness.Emulator.Faults.PartGate.Release();
+        await WaitForPhaseAsync(job.UploadId, "waiting-for-vod");
+        await _harness.Host.Client.RaiseEventAsync(job.UploadId, UploadOrchestration.VodEventName, "UploadSucc");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var done = await _harness.Host.Client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert: a new multipart upload on the same video, not a batch retried against a dead id until it fails.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(videoId, done.ReadOutputAs<UploadOutcome>()!.MediaId);
+        Assert.Equal(data, File.ReadAllBytes(_harness.Emulator.State.Objects.Values.Single().FilePath));
+    }
+
+    [Fact]
+    public async Task Stop_cancels_the_parts_in_flight_so_nothing_is_stored_after_it_answers_and_resume_finishes()
+    {
+        // Arrange: one part stored; the next ones reach the emulator and are held there, in flight.
+        _harness.Emulator.Faults.PartGate.HoldAfter(1);
+        var data = FunctionsHarness.Data(6 * 512 * KiB, 9);
+        var job = Small(await _harness.PutBlobAsync(data, "stop.mp4"));
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await _harness.Emulator.Faults.PartGate.WaitUntilHeldAsync(1, Poll.DefaultTimeout);
+        var request = new DefaultHttpContext().Request;
+        request.Scheme = "http";
+        request.Host = new HostString("localhost", 7071);
+
+        // Act: stop; once it has answered, let the held requests go and wait longer than a part takes.
+        Assert.IsType<AcceptedResult>(await _harness.Api().Stop(request, job.UploadId, client));
+        var storedAtStop = StoredParts();
+        _harness.Emulator.Faults.PartGate.Release();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var storedAfter = StoredParts();
+        Assert.IsType<AcceptedResult>(await _harness.Api().Resume(request, job.UploadId, client));
+        await WaitForPhaseAsync(job.UploadId, "waiting-for-vod");
+        await client.RaiseEventAsync(job.UploadId, UploadOrchestration.VodEventName, "UploadSucc");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert
+        Assert.Equal(1, storedAtStop);
+        Assert.Equal(storedAtStop, storedAfter);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(data, File.ReadAllBytes(_harness.Emulator.State.Objects.Values.Single().FilePath));
+
+        int StoredParts()
+        {
+            lock (_harness.Emulator.State.Sync)
+            {
+                return _harness.Emulator.State.Uploads.Values.Sum(u => u.Parts.Count);
+            }
+        }
     }
 
     [Fact]

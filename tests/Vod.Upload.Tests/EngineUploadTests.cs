@@ -220,6 +220,39 @@ public sealed class EngineUploadTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task A_crash_right_after_oss_completed_the_object_sends_nothing_again()
+    {
+        // Arrange: every part stored and recorded; then CompleteMultipartUpload succeeds on OSS but the process dies
+        // before recording it (done here behind the engine's back, with the video's own upload credential).
+        await using var harness = await EngineHarness.StartAsync(azurite.Blobs);
+        var data = EngineHarness.Data(3 * MiB + 11, 12);
+        var source = SourceReference.FromFile(EngineHarness.WriteFile(data, "complete-crash.mp4"));
+        var options = new UploadOptions { PartSize = MiB };
+        var plan = await harness.Engine.PlanAsync(Request(source, options), CancellationToken.None);
+        var session = await harness.Engine.CreateOrRefreshAsync(plan, new MediaMetadata(), options, null, CancellationToken.None);
+        await harness.Engine.InitiateOrResumeAsync(session, options, CancellationToken.None);
+        await harness.Engine.UploadPartsAsync(session, 1, plan.Parts.PartCount, options, null, CancellationToken.None);
+        var checkpoint = (await harness.Checkpoints.LoadAsync(plan.CheckpointKey, CancellationToken.None))!.Checkpoint;
+        var credential = (await harness.Vod.RefreshUploadVideoAsync(new RefreshUploadVideoRequest { VideoId = session.MediaId })).DecodeAuth().Credential;
+        await new OssClient(harness.Http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }).CompleteMultipartUploadAsync(
+            new OssObjectLocation(new Uri(checkpoint.Endpoint!), checkpoint.Bucket!, checkpoint.ObjectKey!), checkpoint.MultipartUploadId!,
+            checkpoint.Parts.Select(p => new OssPartETag(p.Number, p.ETag)), credential);
+        var sentBefore = harness.Emulator.State.PartUploadsReceived.Values.Sum(p => p.Values.Sum());
+
+        // Act: the upload runs again in a new process.
+        harness.RebuildEngine();
+        var result = await harness.Engine.UploadAsync(Request(source, options));
+
+        // Assert: the complete object is recognised by its size and CRC-64; not one part goes out again.
+        Assert.Equal(sentBefore, harness.Emulator.State.PartUploadsReceived.Values.Sum(p => p.Values.Sum()));
+        Assert.Equal(session.MediaId, result.MediaId);
+        Assert.Equal(Crc64Ecma.Compute(data), result.Crc64);
+        Assert.Equal(data, harness.StoredBytes(result.ObjectKey));
+        Assert.Empty(harness.Emulator.State.Uploads);
+        Assert.Empty(await harness.Checkpoints.ListAsync(CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_vanished_multipart_upload_restarts_on_the_same_address()
     {
         await using var harness = await EngineHarness.StartAsync(azurite.Blobs);
