@@ -102,8 +102,18 @@ param partSize int = 8388608
 @maxValue(64)
 param parallel int = 5
 
-@description('Default retries of a failed step.')
+@description('Default retries of one part inside a part batch.')
+@minValue(0)
+@maxValue(20)
 param retryCount int = 3
+
+@description('Default runs of a step again after a retryable failure (throttling, 5xx, storage down).')
+@minValue(0)
+@maxValue(10)
+param stepRetryCount int = 3
+
+@description('Keep the VOD media of a cancelled or deleted unfinished upload instead of deleting it.')
+param keepMediaOnCancel bool = false
 
 @description('Default first retry delay in seconds.')
 param retryDurationSeconds int = 2
@@ -186,6 +196,8 @@ module app 'modules/app.bicep' = {
       partSize: partSize
       parallel: parallel
       retryCount: retryCount
+      stepRetryCount: stepRetryCount
+      keepMediaOnCancel: keepMediaOnCancel
       retryDurationSeconds: retryDurationSeconds
       callbackTimeoutSeconds: callbackTimeoutSeconds
       callbackWindowSeconds: callbackWindowSeconds

@@ -36,9 +36,6 @@ public sealed class UploadCredentialProvider
     /// <summary>How many refreshes happened.</summary>
     public int Refreshes => Volatile.Read(ref _refreshes);
 
-    /// <summary>When the current credential expires.</summary>
-    public DateTimeOffset ExpiresAt => _expiresAt;
-
     /// <summary>A credential good for a while: refreshed first when within the margin of expiry.</summary>
     public async Task<AlibabaCredential> GetAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,8 @@ namespace Vod.Upload.Steps;
 
 /// <summary>
 /// Cancels an unfinished upload: aborts its multipart upload (so no parts are left to cost money), deletes the VOD
-/// media it created (unless asked to keep it) and removes its checkpoint. A finished upload's media is never deleted.
+/// media it created (unless asked to keep it) and removes its checkpoint and any stop request. A finished upload's media
+/// is never deleted.
 /// </summary>
 internal static class CancelStep
 {
@@ -13,6 +14,7 @@ internal static class CancelStep
         var stored = await services.Checkpoints.LoadAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
+            await services.Checkpoints.ClearStopAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
             return new CancelResult(Found: false, MultipartAborted: false, MediaDeleted: false, MediaId: null);
         }
 
@@ -44,6 +46,7 @@ internal static class CancelStep
         }
 
         await services.Checkpoints.DeleteAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
+        await services.Checkpoints.ClearStopAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
         if (checkpoint.MediaId is { } id)
         {
             services.Credentials.Forget(id);
