@@ -22,7 +22,7 @@ var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
     ["upload"] = new HashSet<string>([.. mediaOptions, .. engineOptions]),
     ["image"] = new HashSet<string>([.. mediaOptions, .. engineOptions, "image-type", "image-ext"]),
     ["checkpoints"] = new HashSet<string>(["checkpoint-dir"]),
-    ["cancel"] = new HashSet<string>(["checkpoint-dir", "vod-endpoint", "region"]),
+    ["cancel"] = new HashSet<string>(["checkpoint-dir", "vod-endpoint", "region", "key"]),
 };
 
 CommandLine line;
@@ -158,25 +158,45 @@ async Task<int> ListCheckpointsAsync()
         rows.Add(stored);
     }
 
+    var damaged = new List<DamagedCheckpoint>();
+    await foreach (var entry in store.ListDamagedAsync(interrupt.Token))
+    {
+        damaged.Add(entry);
+    }
+
     if (json)
     {
         Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
         {
             key = r.Key,
-            file = r.Checkpoint.Identity.Location,
-            kind = r.Checkpoint.Kind.ToString(),
+            file = (string?)r.Checkpoint.Identity.Location,
+            kind = (string?)r.Checkpoint.Kind.ToString(),
             mediaId = r.Checkpoint.MediaId,
             partsDone = r.Checkpoint.Parts.Count,
             parts = r.Checkpoint.PartCount,
             bytesDone = r.Checkpoint.BytesDone,
             totalBytes = r.Checkpoint.Identity.Size,
             percent = Percent(r.Checkpoint),
-            updatedAt = r.Checkpoint.UpdatedAt,
-        }), new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+            updatedAt = (DateTimeOffset?)r.Checkpoint.UpdatedAt,
+            damaged = (string?)null,
+        }).Concat(damaged.Select(d => new
+        {
+            key = d.Key,
+            file = d.Location,
+            kind = d.Kind?.ToString(),
+            mediaId = d.MediaId,
+            partsDone = 0,
+            parts = 0,
+            bytesDone = 0L,
+            totalBytes = 0L,
+            percent = 0.0,
+            updatedAt = d.UpdatedAt,
+            damaged = (string?)d.Reason,
+        })), new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         return Success;
     }
 
-    if (rows.Count == 0)
+    if (rows.Count == 0 && damaged.Count == 0)
     {
         Console.WriteLine($"No unfinished uploads in {Path.GetFullPath(checkpointDir)}.");
         return Success;
@@ -189,25 +209,48 @@ async Task<int> ListCheckpointsAsync()
             $"{c.Identity.Location}\n  {c.Kind.ToString().ToLowerInvariant()} {c.MediaId ?? "(not created)"}  {Percent(c):0.0}%  {c.Parts.Count}/{c.PartCount} parts  {c.BytesDone}/{c.Identity.Size} bytes  updated {c.UpdatedAt:u}"));
     }
 
+    foreach (var d in damaged)
+    {
+        Console.WriteLine($"{d.Location ?? d.Key}\n  DAMAGED {d.MediaId ?? string.Empty}  {d.Reason} Run 'vod cancel {d.Location ?? "--key " + d.Key}' to clean it up.");
+    }
+
     return Success;
 }
 
 async Task<int> CancelAsync(CommandLine command)
 {
-    var file = Path.GetFullPath(command.Positionals.Count == 1 ? command.Positionals[0] : throw new UsageException("Usage: vod cancel <file>"));
     var store = new LocalCheckpointStore(checkpointDir);
     var keys = new List<string>();
-    await foreach (var stored in store.ListAsync(interrupt.Token))
+    string what;
+    if (command.Get("key") is { } key)
     {
-        if (stored.Checkpoint.Identity.Location == file)
+        keys.Add(key);
+        what = $"checkpoint '{key}'";
+    }
+    else
+    {
+        var file = Path.GetFullPath(command.Positionals.Count == 1 ? command.Positionals[0] : throw new UsageException("Usage: vod cancel <file> | --key KEY"));
+        what = $"the upload of '{file}'";
+        await foreach (var stored in store.ListAsync(interrupt.Token))
         {
-            keys.Add(stored.Key);
+            if (stored.Checkpoint.Identity.Location == file)
+            {
+                keys.Add(stored.Key);
+            }
+        }
+
+        await foreach (var damaged in store.ListDamagedAsync(interrupt.Token))
+        {
+            if (damaged.Location == file)
+            {
+                keys.Add(damaged.Key);
+            }
         }
     }
 
     if (keys.Count == 0)
     {
-        Console.Error.WriteLine($"No unfinished upload of '{file}' in {Path.GetFullPath(checkpointDir)}.");
+        Console.Error.WriteLine($"No unfinished upload of {what} in {Path.GetFullPath(checkpointDir)}.");
         return Failed;
     }
 
@@ -217,9 +260,10 @@ async Task<int> CancelAsync(CommandLine command)
     var mediaIds = new List<string>();
     try
     {
-        foreach (var key in keys)
+        foreach (var k in keys)
         {
-            var cancelled = await engine.CancelAsync(key, keepMedia, interrupt.Token);
+            await using var held = await store.LockAsync(k, interrupt.Token);
+            var cancelled = await engine.CancelAsync(k, keepMedia, interrupt.Token);
             if (cancelled.MediaId is { } mediaId)
             {
                 mediaIds.Add(mediaId);
@@ -233,7 +277,7 @@ async Task<int> CancelAsync(CommandLine command)
     }
 
     var media = mediaIds.Count == 0 ? string.Empty : keepMedia ? $"; its media {string.Join(", ", mediaIds)} is kept" : $"; its media {string.Join(", ", mediaIds)} is deleted";
-    Console.WriteLine($"Cancelled the upload of '{file}': its multipart upload is aborted and its checkpoint removed{media}.");
+    Console.WriteLine($"Cancelled {what}: its multipart upload is aborted and its checkpoint removed{media}.");
     return Success;
 }
 

@@ -66,6 +66,9 @@ public static class UploadErrorCodes
     /// <summary>A checkpoint cannot be used (damaged, or its plan is one this engine cannot run); cancel the upload.</summary>
     public const string CheckpointCorrupt = "CheckpointCorrupt";
 
+    /// <summary>Another process is running the same upload (its checkpoint is locked).</summary>
+    public const string UploadInProgress = "UploadInProgress";
+
     /// <summary>The upload was stopped while a step ran; the step runs again after the upload resumes.</summary>
     public const string UploadStopped = "UploadStopped";
 

@@ -61,10 +61,19 @@ public sealed class StorageFailureTests : IAsyncLifetime
     {
         public Task<Vod.Upload.Checkpoints.StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken) => throw failure;
 
-        public Task<string> SaveAsync(string key, Vod.Upload.Checkpoints.UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken) => inner.SaveAsync(key, checkpoint, ifMatch, cancellationToken);
+        public Task<string> SaveAsync(string key, Vod.Upload.Checkpoints.UploadCheckpoint checkpoint, string? ifMatch, bool replaceParts, CancellationToken cancellationToken) =>
+            inner.SaveAsync(key, checkpoint, ifMatch, replaceParts, cancellationToken);
+
+        public Task AppendPartAsync(string key, int generation, Vod.Upload.Checkpoints.CheckpointPart part, CancellationToken cancellationToken) => throw failure;
+
+        public Task<Vod.Upload.Checkpoints.CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken) => throw failure;
 
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
         public IAsyncEnumerable<Vod.Upload.Checkpoints.StoredCheckpoint> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public IAsyncEnumerable<Vod.Upload.Checkpoints.DamagedCheckpoint> ListDamagedAsync(CancellationToken cancellationToken) => inner.ListDamagedAsync(cancellationToken);
+
+        public Task<Vod.Upload.Checkpoints.DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken) => throw failure;
     }
 }

@@ -48,6 +48,27 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
             }
         }
 
+        // Damaged checkpoints too: what can be read of them says what to abort and delete, so no parts stay on OSS.
+        await foreach (var damaged in engine.Checkpoints.ListDamagedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (damaged.UpdatedAt >= cutoff)
+            {
+                continue;
+            }
+
+            if (damaged is { Location: { } location, SourceVersion: { } version } && location.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash
+                && await client.GetInstanceAsync(UploadIds.For(location[..slash], location[(slash + 1)..], version), cancellationToken).ConfigureAwait(false)
+                    is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+            {
+                continue;
+            }
+
+            if ((await engine.CancelAsync(damaged.Key, options.Value.KeepMediaOnCancel, cancellationToken).ConfigureAwait(false)).Found)
+            {
+                checkpoints++;
+            }
+        }
+
         var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(
             CreatedFrom: DateTimeOffset.MinValue,
             CreatedTo: cutoff,

@@ -1,18 +1,25 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace Vod.Upload.Checkpoints;
 
-/// <summary>Checkpoints as JSON blobs in one container; every write is conditional on the blob's ETag.</summary>
+/// <summary>
+/// Checkpoints in one container: <c>KEY.json</c>, the header, a block blob written conditionally on its ETag; and
+/// <c>KEY.parts</c>, the part log, an append blob with one block per part record, replaced when a new generation starts.
+/// The log's metadata holds the summary a status poll needs, and its block count says how many parts were appended
+/// since: one HEAD, whatever the part count. The orchestration's instance id makes one writer per checkpoint, so no lease
+/// is taken.
+/// </summary>
 public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckpointStore
 {
-    private const string Suffix = ".json";
+    private const string HeaderSuffix = ".json";
+    private const string PartsSuffix = ".parts";
 
-    // A stop request is an empty-ish blob beside the checkpoint: its existence is the signal, one HEAD to read it.
+    // A stop request is a small blob beside the checkpoint: its existence is the signal, one HEAD to read it.
     private const string StopSuffix = ".stop";
     private int _created;
 
@@ -22,50 +29,123 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
     /// <inheritdoc/>
     public async Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken)
     {
-        try
-        {
-            var download = await container.GetBlobClient(key + Suffix).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return new StoredCheckpoint(key, CheckpointJson.Deserialize(download.Value.Content.ToMemory().Span), download.Value.Details.ETag.ToString());
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        if (await HeaderAsync(key, cancellationToken).ConfigureAwait(false) is not { } header)
         {
             return null;
         }
+
+        byte[] log;
+        try
+        {
+            log = (await Parts(key).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            log = [];
+        }
+
+        return new StoredCheckpoint(key, CheckpointFormat.Read(key, header.Bytes, log), header.ETag);
     }
 
     /// <inheritdoc/>
-    public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken)
+    public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, bool replaceParts, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         var conditions = ifMatch is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = new ETag(ifMatch) };
+        string etag;
         try
         {
-            var response = await container.GetBlobClient(key + Suffix).UploadAsync(
-                BinaryData.FromBytes(CheckpointJson.Serialize(checkpoint)),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Metadata = SummaryMetadata(checkpoint.Summarize()) },
+            var response = await container.GetBlobClient(key + HeaderSuffix).UploadAsync(
+                BinaryData.FromBytes(CheckpointFormat.Header(checkpoint)),
+                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
                 cancellationToken).ConfigureAwait(false);
-            return response.Value.ETag.ToString();
+            etag = response.Value.ETag.ToString();
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             throw new CheckpointConflictException(key);
         }
+
+        // The header won: now the log. Part records of the old generation that still arrive are ignored on reading.
+        var metadata = SummaryMetadata(checkpoint, replaceParts ? checkpoint.Parts.Count : null);
+        var parts = Parts(key);
+        if (replaceParts)
+        {
+            await parts.CreateAsync(new AppendBlobCreateOptions { Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+            if (checkpoint.Parts.Count > 0)
+            {
+                using var body = new MemoryStream(CheckpointFormat.PartLines(checkpoint.Generation, checkpoint.Parts));
+                await parts.AppendBlockAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            try
+            {
+                var properties = (await parts.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                foreach (var kept in new[] { "baselineparts", "baselinebytes", "baselineblocks" })
+                {
+                    if (properties.Metadata.TryGetValue(kept, out var value))
+                    {
+                        metadata[kept] = value;
+                    }
+                }
+
+                await parts.SetMetadataAsync(metadata, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await parts.CreateAsync(new AppendBlobCreateOptions { Metadata = SummaryMetadata(checkpoint, 0) }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return etag;
     }
 
-    /// <summary>Reads the summary the last write stored in the blob's metadata: one HEAD, whatever the checkpoint's size.</summary>
-    public async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task AppendPartAsync(string key, int generation, CheckpointPart part, CancellationToken cancellationToken)
     {
-        IDictionary<string, string> metadata;
+        using var body = new MemoryStream(CheckpointFormat.PartLine(generation, part));
         try
         {
-            metadata = (await container.GetBlobClient(key + Suffix).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Metadata;
+            await Parts(key).AppendBlockAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken)
+    {
+        BlobProperties properties;
+        try
+        {
+            properties = (await Parts(key).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return null;
         }
 
-        return SummaryFrom(metadata) ?? (await LoadAsync(key, cancellationToken).ConfigureAwait(false))?.Checkpoint.Summarize();
+        var m = properties.Metadata;
+        long Number(string name) => m.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+        var partCount = (int)Number("partcount");
+        var totalBytes = Number("totalbytes");
+        var completed = m.TryGetValue("completed", out var done) && done == "true";
+        if (completed)
+        {
+            return new CheckpointSummary(m.TryGetValue("mediaid", out var id) ? id : null, partCount, partCount, totalBytes, totalBytes, Completed: true);
+        }
+
+        // Every part appended since the log was written is one block; bytes are counted in whole parts (the last,
+        // shorter one is counted whole), capped at the source's size.
+        var appended = Math.Max(0, properties.BlobCommittedBlockCount - Number("baselineblocks"));
+        var partsDone = (int)Math.Min(partCount, Number("baselineparts") + appended);
+        var bytesDone = Math.Min(totalBytes, Number("baselinebytes") + (appended * Number("partsize")));
+        return new CheckpointSummary(m.TryGetValue("mediaid", out var mediaId) ? mediaId : null, partsDone, partCount, bytesDone, totalBytes, Completed: false);
     }
 
     /// <inheritdoc/>
@@ -73,7 +153,8 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
     {
         try
         {
-            await container.GetBlobClient(key + Suffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(key + HeaderSuffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await Parts(key).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -84,32 +165,49 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
     /// <inheritdoc/>
     public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var key in KeysAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield break;
-        }
-
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (!item.Name.EndsWith(Suffix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             StoredCheckpoint? stored;
             try
             {
-                stored = await LoadAsync(item.Name[..^Suffix.Length], cancellationToken).ConfigureAwait(false);
+                stored = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
             }
-            catch (JsonException)
+            catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
             {
-                continue;
+                continue; // listed by ListDamagedAsync
             }
 
             if (stored is not null)
             {
                 yield return stored;
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var key in KeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await SalvageAsync(key, cancellationToken).ConfigureAwait(false) is { } damaged)
+            {
+                yield return damaged;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LoadAsync(key, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+        {
+            var header = await HeaderAsync(key, cancellationToken).ConfigureAwait(false);
+            return CheckpointSalvage.From(key, ex.Message, header?.Bytes ?? []);
         }
     }
 
@@ -146,37 +244,62 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
         }
     }
 
-    private static Dictionary<string, string> SummaryMetadata(CheckpointSummary summary)
+    private AppendBlobClient Parts(string key) => container.GetAppendBlobClient(key + PartsSuffix);
+
+    private async Task<(byte[] Bytes, string ETag)?> HeaderAsync(string key, CancellationToken cancellationToken)
     {
+        try
+        {
+            var download = await container.GetBlobClient(key + HeaderSuffix).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return (download.Value.Content.ToArray(), download.Value.Details.ETag.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async IAsyncEnumerable<string> KeysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
+
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Name.EndsWith(HeaderSuffix, StringComparison.Ordinal))
+            {
+                yield return item.Name[..^HeaderSuffix.Length];
+            }
+        }
+    }
+
+    // What a status poll reads from the log's metadata. A new log starts with the parts it was written with (baseline,
+    // in one block); every later block is one appended part.
+    private static Dictionary<string, string> SummaryMetadata(UploadCheckpoint checkpoint, int? baselineParts)
+    {
+        static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["partsdone"] = Number(summary.PartsDone),
-            ["partcount"] = Number(summary.PartCount),
-            ["bytesdone"] = Number(summary.BytesDone),
-            ["totalbytes"] = Number(summary.TotalBytes),
-            ["completed"] = summary.Completed ? "true" : "false",
+            ["partcount"] = Number(checkpoint.PartCount),
+            ["partsize"] = Number(checkpoint.PartSize),
+            ["totalbytes"] = Number(checkpoint.Identity.Size),
+            ["completed"] = checkpoint.Completed ? "true" : "false",
         };
-        if (summary.MediaId is { } mediaId)
+        if (baselineParts is { } baseline)
+        {
+            metadata["baselineparts"] = Number(baseline);
+            metadata["baselinebytes"] = Number(checkpoint.BytesDone);
+            metadata["baselineblocks"] = baseline > 0 ? "1" : "0";
+        }
+
+        if (checkpoint.MediaId is { } mediaId)
         {
             metadata["mediaid"] = mediaId;
         }
 
         return metadata;
-
-        static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
-    }
-
-    // Null for a checkpoint written before summaries were kept in its metadata.
-    private static CheckpointSummary? SummaryFrom(IDictionary<string, string> metadata)
-    {
-        long? Number(string name) => metadata.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-        if (Number("partsdone") is not { } partsDone || Number("partcount") is not { } partCount || Number("bytesdone") is not { } bytesDone
-            || Number("totalbytes") is not { } totalBytes || !metadata.TryGetValue("completed", out var completed))
-        {
-            return null;
-        }
-
-        return new CheckpointSummary(metadata.TryGetValue("mediaid", out var mediaId) ? mediaId : null, (int)partsDone, (int)partCount, bytesDone, totalBytes, completed == "true");
     }
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)

@@ -1,11 +1,11 @@
 namespace Vod.Upload.Checkpoints;
 
 /// <summary>
-/// One writer's view of a checkpoint. Changes are expressed as idempotent mutations; on a conflicting write the
-/// checkpoint is read again and the mutation re-applied, so parallel part batches (in one process or several) merge.
-/// Writes are group-committed: while one write is under way, the mutations that arrive wait and go out together in the
-/// next one, so a session writes at most once per round trip however many parts finish meanwhile.
+/// One writer's view of a checkpoint. Header changes are idempotent mutations written conditionally: on a conflicting
+/// write the checkpoint is read again and the mutation re-applied, so writers on several instances merge. A stored part
+/// is one append to the part log — no read, no conflict, no rewrite — so recording N parts costs O(N) bytes in all.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never read holds nothing to dispose.")]
 public sealed class CheckpointSession
 {
     /// <summary>Conflicting writes are retried this long (with growing, jittered pauses) before the step gives up.</summary>
@@ -16,16 +16,16 @@ public sealed class CheckpointSession
 
     private readonly ICheckpointStore _store;
     private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _gate = new();
-    private List<PendingMutation> _queue = [];
-    private bool _writing;
+    private UploadCheckpoint _current;
     private string? _etag;
 
     private CheckpointSession(ICheckpointStore store, string key, UploadCheckpoint checkpoint, string? etag, TimeProvider time)
     {
         _store = store;
         Key = key;
-        Current = checkpoint;
+        _current = checkpoint;
         _etag = etag;
         _time = time;
     }
@@ -33,12 +33,22 @@ public sealed class CheckpointSession
     /// <summary>The checkpoint's key.</summary>
     public string Key { get; }
 
-    /// <summary>The latest known state. Read it; change it only through <see cref="UpdateAsync"/>.</summary>
-    public UploadCheckpoint Current { get; private set; }
+    /// <summary>A copy of the latest known state. Change it only through <see cref="UpdateAsync"/> and <see cref="RecordPartAsync"/>.</summary>
+    public UploadCheckpoint Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current.Copy();
+            }
+        }
+    }
 
-    /// <summary>Loads an existing checkpoint, or null.</summary>
+    /// <summary>Loads an existing checkpoint, or null; a damaged one raises CheckpointCorrupt.</summary>
     public static async Task<CheckpointSession?> LoadAsync(ICheckpointStore store, string key, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
         var stored = await store.LoadAsync(key, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : new CheckpointSession(store, key, stored.Checkpoint, stored.ETag, time);
     }
@@ -47,98 +57,85 @@ public sealed class CheckpointSession
     public static CheckpointSession New(ICheckpointStore store, string key, UploadCheckpoint checkpoint, TimeProvider time) => new(store, key, checkpoint, null, time);
 
     /// <summary>
-    /// Applies <paramref name="mutate"/> and writes; returns once a write holding it is stored. The caller that finds
-    /// no write under way writes for everyone waiting, with its <paramref name="cancellationToken"/>.
+    /// Applies <paramref name="mutate"/> to the header (and, when it replaces or drops recorded parts, starts a new part
+    /// log generation) and writes it; returns once stored.
     /// </summary>
     public async Task UpdateAsync(Action<UploadCheckpoint> mutate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mutate);
-        var pending = new PendingMutation(mutate);
-        bool writer;
-        lock (_gate)
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _queue.Add(pending);
-            writer = !_writing;
-            _writing = true;
-        }
-
-        if (writer)
-        {
-            await WriteQueuedAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WriteQueuedAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            List<PendingMutation> batch;
-            lock (_gate)
+            var started = _time.GetTimestamp();
+            for (var attempt = 1; ; attempt++)
             {
-                if (_queue.Count == 0)
+                var before = Current;
+                var copy = before.Copy();
+                mutate(copy);
+                var replaceParts = _etag is null || !copy.Parts.SequenceEqual(before.Parts);
+                if (_etag is not null && replaceParts)
                 {
-                    _writing = false;
+                    copy.Generation = before.Generation + 1;
+                }
+
+                copy.UpdatedAt = _time.GetUtcNow();
+                try
+                {
+                    var etag = await _store.SaveAsync(Key, copy, _etag, replaceParts, cancellationToken).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        (_current, _etag) = (copy, etag);
+                    }
+
                     return;
                 }
-
-                batch = _queue;
-                _queue = [];
-            }
-
-            try
-            {
-                await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                batch.ForEach(p => p.Stored.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                batch.ForEach(p => p.Stored.TrySetException(ex));
-            }
-        }
-    }
-
-    private async Task WriteAsync(List<PendingMutation> batch, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            var copy = Current.Copy();
-            batch.ForEach(p => p.Mutate(copy));
-            copy.UpdatedAt = _time.GetUtcNow();
-            try
-            {
-                _etag = await _store.SaveAsync(Key, copy, _etag, cancellationToken).ConfigureAwait(false);
-                Current = copy;
-                return;
-            }
-            catch (CheckpointConflictException)
-            {
-                if (_time.GetElapsedTime(started) > ContentionLimit || attempt >= MaxConflictingWrites)
+                catch (CheckpointConflictException)
                 {
-                    throw new UploadException(UploadErrorCodes.CheckpointContention,
-                        $"The checkpoint '{Key}' changed under every one of {attempt} writes.", UploadErrorKind.Retryable);
-                }
+                    if (_time.GetElapsedTime(started) > ContentionLimit || attempt >= MaxConflictingWrites)
+                    {
+                        throw new UploadException(UploadErrorCodes.CheckpointContention,
+                            $"The checkpoint '{Key}' changed under every one of {attempt} writes.", UploadErrorKind.Retryable);
+                    }
 
-                // Another writer got there first: take its state, pause a little (longer after each collision, at
-                // random, so the writers spread out) and apply this batch on top. If the checkpoint existed and is
-                // gone, the upload was cancelled, and a late writer must not bring it back.
-                var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false)
-                    ?? throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{Key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
-                Current = fresh.Checkpoint;
-                _etag = fresh.ETag;
+                    // Another writer got there first: take its state, pause a little (longer after each collision, at
+                    // random, so the writers spread out) and apply the mutation on top. If the checkpoint existed and
+                    // is gone, the upload was cancelled, and a late writer must not bring it back.
+                    var fresh = await _store.LoadAsync(Key, cancellationToken).ConfigureAwait(false)
+                        ?? throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{Key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
+                    lock (_gate)
+                    {
+                        (_current, _etag) = (fresh.Checkpoint, fresh.ETag);
+                    }
+
 #pragma warning disable CA5394 // Jitter, not security.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
 #pragma warning restore CA5394
+                }
             }
+        }
+        finally
+        {
+            _writer.Release();
         }
     }
 
-    private sealed class PendingMutation(Action<UploadCheckpoint> mutate)
+    /// <summary>Records a stored part: one append to the part log of the current generation.</summary>
+    public async Task RecordPartAsync(CheckpointPart part, CancellationToken cancellationToken)
     {
-        public Action<UploadCheckpoint> Mutate { get; } = mutate;
+        ArgumentNullException.ThrowIfNull(part);
+        int generation;
+        lock (_gate)
+        {
+            generation = _current.Generation;
+        }
 
-        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _store.AppendPartAsync(Key, generation, part, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_current.Generation == generation)
+            {
+                _current.Record(part);
+            }
+        }
     }
 }

@@ -1,18 +1,22 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Vod.Upload.Checkpoints;
 
 /// <summary>
-/// Checkpoints as JSON files in a folder (the CLI's <c>.vod_checkpoint</c>). Writes go to a temporary file and are
-/// renamed into place, so a crash never leaves half a checkpoint; the tag is a hash of the content.
+/// Checkpoints as files in a folder (the CLI's): <c>KEY.json</c>, the header, replaced atomically (written to a temporary
+/// file and renamed, so a crash never leaves half a header; its tag is a hash of its content), and <c>KEY.parts</c>, the
+/// part log, appended to. <c>KEY.lock</c> is held by the process running the upload.
 /// </summary>
 public sealed class LocalCheckpointStore : ICheckpointStore
 {
-    private const string Suffix = ".json";
+    private const string HeaderSuffix = ".json";
+    private const string PartsSuffix = ".parts";
+    private const string LockSuffix = ".lock";
+    private const string TemporarySuffix = ".tmp";
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
     private readonly string _directory;
+    private long _bytesWritten;
 
     /// <summary>Uses <paramref name="directory"/>, creating it when needed.</summary>
     public LocalCheckpointStore(string directory)
@@ -23,37 +27,45 @@ public sealed class LocalCheckpointStore : ICheckpointStore
     /// <summary>The folder.</summary>
     public string Directory => _directory;
 
+    /// <summary>Bytes this store has written (headers and part records), for the checkpoint-cost benchmark.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
     /// <inheritdoc/>
     public async Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken)
     {
-        var path = PathOf(key);
-        if (!File.Exists(path))
+        var header = await ReadOrNullAsync(HeaderPath(key), cancellationToken).ConfigureAwait(false);
+        if (header is null)
         {
             return null;
         }
 
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        return new StoredCheckpoint(key, CheckpointJson.Deserialize(bytes), Tag(bytes));
+        var log = await ReadOrNullAsync(PartsPath(key), cancellationToken).ConfigureAwait(false) ?? [];
+        return new StoredCheckpoint(key, CheckpointFormat.Read(key, header, log), Tag(header));
     }
 
     /// <inheritdoc/>
-    public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken)
+    public async Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, bool replaceParts, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         System.IO.Directory.CreateDirectory(_directory);
-        var bytes = CheckpointJson.Serialize(checkpoint);
+        var bytes = CheckpointFormat.Header(checkpoint);
         await WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var path = PathOf(key);
+            var path = HeaderPath(key);
             var current = File.Exists(path) ? Tag(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : null;
             if (current != ifMatch)
             {
                 throw new CheckpointConflictException(key);
             }
 
-            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
+            // The log first: a header that names a generation always finds that generation's log (or none yet).
+            if (replaceParts)
+            {
+                await ReplaceAsync(PartsPath(key), CheckpointFormat.PartLines(checkpoint.Generation, checkpoint.Parts), cancellationToken).ConfigureAwait(false);
+            }
+
+            await ReplaceAsync(path, bytes, cancellationToken).ConfigureAwait(false);
             return Tag(bytes);
         }
         finally
@@ -63,30 +75,56 @@ public sealed class LocalCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc/>
+    public async Task AppendPartAsync(string key, int generation, CheckpointPart part, CancellationToken cancellationToken)
+    {
+        var line = CheckpointFormat.PartLine(generation, part);
+        var path = PartsPath(key);
+        if (!File.Exists(HeaderPath(key)))
+        {
+            throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
+        }
+
+        await using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+        await log.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesWritten, line.Length);
+    }
+
+    /// <inheritdoc/>
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        File.Delete(HeaderPath(key));
+        File.Delete(PartsPath(key));
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await LoadAsync(key, cancellationToken).ConfigureAwait(false))?.Checkpoint.Summarize();
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+        {
+            return (await SalvageAsync(key, cancellationToken).ConfigureAwait(false)) is { } damaged
+                ? new CheckpointSummary(damaged.MediaId, 0, 0, 0, 0, damaged.Completed)
+                : null;
+        }
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!System.IO.Directory.Exists(_directory))
-        {
-            yield break;
-        }
-
-        foreach (var path in System.IO.Directory.EnumerateFiles(_directory, "*" + Suffix).Order(StringComparer.Ordinal))
+        foreach (var key in Keys())
         {
             StoredCheckpoint? stored;
             try
             {
-                stored = await LoadAsync(Path.GetFileName(path)[..^Suffix.Length], cancellationToken).ConfigureAwait(false);
+                stored = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
             }
-            catch (JsonException)
+            catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
             {
-                continue;
+                continue; // listed by ListDamagedAsync
             }
 
             if (stored is not null)
@@ -96,15 +134,115 @@ public sealed class LocalCheckpointStore : ICheckpointStore
         }
     }
 
-    private string PathOf(string key)
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var key in Keys())
+        {
+            if (await SalvageAsync(key, cancellationToken).ConfigureAwait(false) is { } damaged)
+            {
+                yield return damaged;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LoadAsync(key, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+        {
+            var header = await ReadOrNullAsync(HeaderPath(key), cancellationToken).ConfigureAwait(false) ?? [];
+            return CheckpointSalvage.From(key, ex.Message, header);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(_directory);
+        FileStream held;
+        try
+        {
+            // FileShare.None is an exclusive advisory lock (flock) on Unix and a sharing lock on Windows: a second
+            // process cannot take it while this one lives, and the system drops it when this one dies.
+            held = new FileStream(PathOf(key, LockSuffix), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (File.Exists(PathOf(key, LockSuffix)))
+        {
+            throw new UploadException(UploadErrorCodes.UploadInProgress,
+                $"This upload is already running in another process (its checkpoint '{key}' in {_directory} is locked); wait for it, or stop it first.", UploadErrorKind.Fatal, ex);
+        }
+
+        // Temporary files left by a process that died mid-write belong to this key's writer, which is now this one.
+        foreach (var stale in System.IO.Directory.EnumerateFiles(_directory, key + ".*" + TemporarySuffix))
+        {
+            File.Delete(stale);
+        }
+
+        return Task.FromResult<IAsyncDisposable>(new HeldLock(held, PathOf(key, LockSuffix)));
+    }
+
+    private IEnumerable<string> Keys() => System.IO.Directory.Exists(_directory)
+        ? System.IO.Directory.EnumerateFiles(_directory, "*" + HeaderSuffix).Order(StringComparer.Ordinal).Select(p => Path.GetFileName(p)[..^HeaderSuffix.Length])
+        : [];
+
+    private async Task ReplaceAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+            Interlocked.Add(ref _bytesWritten, bytes.Length);
+        }
+        catch
+        {
+            // A full disk must not leave the half-written file behind.
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static async Task<byte[]?> ReadOrNullAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string HeaderPath(string key) => PathOf(key, HeaderSuffix);
+
+    private string PartsPath(string key) => PathOf(key, PartsSuffix);
+
+    private string PathOf(string key, string suffix)
     {
         if (key.Contains('/', StringComparison.Ordinal) || key.Contains('\\', StringComparison.Ordinal) || key.Contains("..", StringComparison.Ordinal))
         {
             throw new ArgumentException($"'{key}' is not a checkpoint key.", nameof(key));
         }
 
-        return Path.Combine(_directory, key + Suffix);
+        return Path.Combine(_directory, key + suffix);
     }
 
     private static string Tag(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
+
+    private sealed class HeldLock(FileStream stream, string path) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // Deleted while held, so no other process can take a lock on a file that is about to go.
+            File.Delete(path);
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -6,12 +6,19 @@ namespace Vod.Upload.Checkpoints;
 
 /// <summary>
 /// Everything needed to resume an upload after a crash — and no secret: credentials are fetched again
-/// (RefreshUploadVideo) from the media id.
+/// (RefreshUploadVideo) from the media id. Stored as a small header plus an append-only log of parts
+/// (<see cref="CheckpointFormat"/>), so recording a part costs one short append, whatever the part count.
 /// </summary>
 public sealed class UploadCheckpoint
 {
-    /// <summary>Schema version.</summary>
-    public int Version { get; set; } = 1;
+    /// <summary>The stored format's version; a checkpoint of any other version is refused as CheckpointCorrupt.</summary>
+    public int FormatVersion { get; set; } = CheckpointFormat.Version;
+
+    /// <summary>
+    /// Which part log is current: raised whenever recorded parts are dropped or replaced (a new multipart upload, a
+    /// reconciliation), so part records of an earlier generation are ignored.
+    /// </summary>
+    public int Generation { get; set; } = 1;
 
     /// <summary>The source this checkpoint belongs to (its ETag or size/mtime pins the version).</summary>
     public required SourceReference Source { get; set; }
@@ -52,7 +59,8 @@ public sealed class UploadCheckpoint
     /// <summary>Number of parts in the plan.</summary>
     public int PartCount { get; set; }
 
-    /// <summary>Parts stored and verified, by number.</summary>
+    /// <summary>Parts stored and verified, by number (kept in the part log, not in the header).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public List<CheckpointPart> Parts { get; set; } = [];
 
     /// <summary>Whether the object is complete and verified.</summary>
@@ -69,6 +77,25 @@ public sealed class UploadCheckpoint
 
     /// <summary>Last written (UTC).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Records a part (replacing an earlier record of its number), keeping the list in part order.</summary>
+    public void Record(CheckpointPart part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var at = Parts.FindIndex(p => p.Number >= part.Number);
+        if (at < 0)
+        {
+            Parts.Add(part);
+        }
+        else if (Parts[at].Number == part.Number)
+        {
+            Parts[at] = part;
+        }
+        else
+        {
+            Parts.Insert(at, part);
+        }
+    }
 
     /// <summary>Bytes in recorded parts.</summary>
     public long BytesDone => Parts.Sum(p => p.Size);

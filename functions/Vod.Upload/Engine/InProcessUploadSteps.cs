@@ -4,9 +4,17 @@ using Vod.Upload.Workflow;
 namespace Vod.Upload.Engine;
 
 /// <summary>The workflow's steps run in this process, one after another, with every part of the plan in one batch.</summary>
-internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest request, IUploadObserver observer, TimeProvider time, ILogger logger, CancellationToken cancellationToken) : IUploadSteps
+/// <remarks>Once planned, the run holds the checkpoint's lock until it is disposed, so a second run of the same source waits for none of it: it is refused.</remarks>
+internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest request, IUploadObserver observer, TimeProvider time, ILogger logger, CancellationToken cancellationToken) : IUploadSteps, IAsyncDisposable
 {
-    public Task<StepResult<UploadPlan>> PlanAsync() => RunAsync(() => engine.PlanAsync(request, cancellationToken));
+    private IAsyncDisposable? _lock;
+
+    public Task<StepResult<UploadPlan>> PlanAsync() => RunAsync(async () =>
+    {
+        var plan = await engine.PlanAsync(request, cancellationToken).ConfigureAwait(false);
+        _lock ??= await engine.Checkpoints.LockAsync(plan.CheckpointKey, cancellationToken).ConfigureAwait(false);
+        return plan;
+    });
 
     public Task<StepResult<UploadSession>> CreateOrRefreshAsync(UploadPlan plan) =>
         RunAsync(() => engine.CreateOrRefreshAsync(plan, request.Metadata, request.Options, observer, cancellationToken));
@@ -32,6 +40,14 @@ internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest re
         if (failure is not null && decision.Next != UploadPhase.Failed)
         {
             UploadEvents.StepFailed(logger, phase, request.Source.Location, failure, decision.Next);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
         }
     }
 

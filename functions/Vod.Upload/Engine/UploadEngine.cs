@@ -59,13 +59,19 @@ public sealed class UploadEngine
 
     /// <summary>
     /// Runs the whole workflow in this process: the CLI's upload. Resumes from a checkpoint when there is one; retries
-    /// steps as the orchestration does. Throws <see cref="UploadException"/> when the upload fails.
+    /// steps as the orchestration does; holds the checkpoint's lock, so a second run of the same source is refused
+    /// (<see cref="UploadErrorCodes.UploadInProgress"/>). Throws <see cref="UploadException"/> when the upload fails.
     /// </summary>
     public async Task<UploadResult> UploadAsync(UploadRequest request, IUploadObserver? observer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var monotonic = new MonotonicObserver(observer ?? NullUploadObserver.Instance);
-        var outcome = await UploadWorkflow.RunAsync(new InProcessUploadSteps(this, request, monotonic, _services.Time, _services.Logger, cancellationToken), request.Options).ConfigureAwait(false);
+        WorkflowOutcome outcome;
+        await using (var steps = new InProcessUploadSteps(this, request, monotonic, _services.Time, _services.Logger, cancellationToken))
+        {
+            outcome = await UploadWorkflow.RunAsync(steps, request.Options).ConfigureAwait(false);
+        }
+
         if (outcome.Failure is { } failure)
         {
             UploadEvents.Failed(_services.Logger, request.Source.Location, failure);

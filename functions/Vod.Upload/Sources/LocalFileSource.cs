@@ -1,9 +1,11 @@
-using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 
 namespace Vod.Upload.Sources;
 
-/// <summary>A local file read with positional reads; a change of size or modification time fails the read.</summary>
+/// <summary>
+/// A local file read with positional reads. Its version (<see cref="FileVersion"/>: size, times, inode) is checked
+/// before every read, so a change fails the read with SourceChanged.
+/// </summary>
 public sealed class LocalFileSource : IUploadSource
 {
     private readonly SafeFileHandle _handle;
@@ -29,18 +31,14 @@ public sealed class LocalFileSource : IUploadSource
         }
 
         var handle = File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
-        return new LocalFileSource(info.FullName, handle, new SourceIdentity(SourceKind.LocalFile, info.FullName, VersionOf(info), info.Length));
+        return new LocalFileSource(info.FullName, handle, new SourceIdentity(SourceKind.LocalFile, info.FullName, FileVersion.Of(info), info.Length));
     }
-
-    /// <summary>The version string of a file: its size and modification time.</summary>
-    public static string VersionOf(FileInfo info) =>
-        info.Length.ToString(CultureInfo.InvariantCulture) + "@" + info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
     public async Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var info = new FileInfo(_path);
-        if (!info.Exists || VersionOf(info) != Identity.Version)
+        if (!info.Exists || FileVersion.Of(info) != Identity.Version)
         {
             throw new UploadException(UploadErrorCodes.SourceChanged, $"The file '{_path}' changed during the upload.", UploadErrorKind.Fatal);
         }

@@ -40,6 +40,9 @@ internal static class CompleteStep
             throw new UploadException(UploadErrorCodes.CheckpointMissing, "No multipart upload is recorded; it is started again.", UploadErrorKind.UploadGone);
         }
 
+        // The source must still be the version every part was read from (for a file: size, times and inode; for a
+        // blob: its ETag): a change after the last read would complete an object of neither version.
+        await (await services.Sources.OpenAsync(session.Plan.Source, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
         var credentials = await services.Credentials.ForVideoAsync(session.MediaId, options.CredentialRefreshMargin, cancellationToken).ConfigureAwait(false);
         var expectedCrc = CompletedObject.ExpectedCrc(current);
         OssCompleteResult completed;

@@ -51,9 +51,17 @@ internal static class InitiateOrResumeStep
             {
                 var adopted = await AdoptServerPartsAsync(services, session, checkpoint.Current, serverParts, cancellationToken).ConfigureAwait(false);
                 var onServer = serverParts.ToDictionary(p => p.PartNumber);
-                var kept = checkpoint.Current.Parts.Where(p => onServer.TryGetValue(p.Number, out var s) && s.Size == p.Size && StepCheckpoints.SameETag(s.ETag, p.ETag)).ToList();
-                var dropped = checkpoint.Current.Parts.Count - kept.Count;
-                await checkpoint.UpdateAsync(c => c.Parts = [.. kept.Concat(adopted).DistinctBy(p => p.Number).OrderBy(p => p.Number)], cancellationToken).ConfigureAwait(false);
+                // Kept: what OSS holds with the same ETag and the size the plan gives that part (a record of another
+                // size cannot tile the source, whatever OSS holds).
+                var recorded = checkpoint.Current.Parts;
+                var kept = recorded.Where(p => p.Number <= plan.PartCount && p.Size == plan.Range(p.Number).Length
+                    && onServer.TryGetValue(p.Number, out var s) && s.Size == p.Size && StepCheckpoints.SameETag(s.ETag, p.ETag)).ToList();
+                var dropped = recorded.Count - kept.Count;
+                if (dropped > 0 || adopted.Count > 0)
+                {
+                    await checkpoint.UpdateAsync(c => c.Parts = [.. kept.Concat(adopted).DistinctBy(p => p.Number).OrderBy(p => p.Number)], cancellationToken).ConfigureAwait(false);
+                }
+
                 Log.Reconciled(services.Logger, session.MediaId, multipartUploadId, kept.Count, dropped, adopted.Count);
                 return new MultipartState(ObjectComplete: false, checkpoint.Current.Parts.Count, checkpoint.Current.BytesDone);
             }

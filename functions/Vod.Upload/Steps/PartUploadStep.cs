@@ -97,18 +97,17 @@ internal static class PartUploadStep
                     }
 
                     var part = new CheckpointPart(number, stored.ETag, length, crc);
-                    await checkpoint.UpdateAsync(c =>
+                    await checkpoint.RecordPartAsync(part, CancellationToken.None).ConfigureAwait(false);
+                    if (plan.SinglePut)
                     {
-                        c.Parts.RemoveAll(p => p.Number == number);
-                        c.Parts.Add(part);
-                        c.Parts.Sort((a, b) => a.Number.CompareTo(b.Number));
-                        if (plan.SinglePut)
+                        await checkpoint.UpdateAsync(c =>
                         {
+                            c.Record(part);
                             c.Completed = true;
                             c.Crc64 = crc;
                             c.ObjectETag = stored.ETag;
-                        }
-                    }, CancellationToken.None).ConfigureAwait(false);
+                        }, CancellationToken.None).ConfigureAwait(false);
+                    }
                     Log.PartStored(services.Logger, number, mediaId, length);
                     progress.Stored(length);
                 }

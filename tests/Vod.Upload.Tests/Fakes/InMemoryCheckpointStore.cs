@@ -8,6 +8,7 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (UploadCheckpoint Checkpoint, string ETag)> _items = [];
+    private readonly Dictionary<string, string> _damaged = [];
     private readonly HashSet<string> _stops = [];
     private int _version;
 
@@ -28,16 +29,47 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
         }
     }
 
+    /// <summary>Makes the checkpoint unreadable, as damage or an older format would (what it held can still be salvaged).</summary>
+    public void Damage(string key, string reason)
+    {
+        lock (_gate)
+        {
+            _damaged[key] = reason;
+        }
+    }
+
+    /// <summary>Changes the stored checkpoint behind every writer's back (a test's tampering).</summary>
+    public void Tamper(string key, Action<UploadCheckpoint> change)
+    {
+        lock (_gate)
+        {
+            var item = _items[key];
+            change(item.Checkpoint);
+        }
+    }
+
     public Task<StoredCheckpoint?> LoadAsync(string key, CancellationToken cancellationToken)
     {
         world.Alive("LoadCheckpoint");
         lock (_gate)
         {
-            return Task.FromResult(_items.TryGetValue(key, out var item) ? new StoredCheckpoint(key, item.Checkpoint.Copy(), item.ETag) : null);
+            if (!_items.TryGetValue(key, out var item))
+            {
+                return Task.FromResult<StoredCheckpoint?>(null);
+            }
+
+            if (_damaged.TryGetValue(key, out var reason))
+            {
+                throw CheckpointFormat.Corrupt(key, reason);
+            }
+
+            // Read back as the real stores do: through the format's checks.
+            var copy = item.Checkpoint.Copy();
+            return Task.FromResult<StoredCheckpoint?>(new StoredCheckpoint(key, CheckpointFormat.Read(key, CheckpointFormat.Header(copy), CheckpointFormat.PartLines(copy.Generation, copy.Parts)), item.ETag));
         }
     }
 
-    public Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, CancellationToken cancellationToken)
+    public Task<string> SaveAsync(string key, UploadCheckpoint checkpoint, string? ifMatch, bool replaceParts, CancellationToken cancellationToken)
     {
         world.Alive("SaveCheckpoint");
         if (FailWrites is { } failure)
@@ -57,11 +89,76 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
                 }
 
                 var etag = "e" + ++_version;
+                if (!replaceParts && item.Checkpoint is { } stored)
+                {
+                    copy.Parts = [.. stored.Parts];
+                }
+
                 _items[key] = (copy, etag);
                 Writes++;
                 return etag;
             }
         }));
+    }
+
+    public Task AppendPartAsync(string key, int generation, CheckpointPart part, CancellationToken cancellationToken)
+    {
+        world.Alive("AppendPart");
+        if (FailWrites is { } failure)
+        {
+            throw failure;
+        }
+
+        world.Effect("SaveCheckpoint", () =>
+        {
+            lock (_gate)
+            {
+                if (!_items.TryGetValue(key, out var item))
+                {
+                    throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{key}' was removed.", UploadErrorKind.Fatal);
+                }
+
+                if (item.Checkpoint.Generation == generation)
+                {
+                    item.Checkpoint.Record(part);
+                }
+
+                Writes++;
+                return true;
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task<CheckpointSummary?> SummarizeAsync(string key, CancellationToken cancellationToken) =>
+        (await LoadAsync(key, cancellationToken))?.Checkpoint.Summarize();
+
+    public async IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        List<string> keys;
+        lock (_gate)
+        {
+            keys = [.. _damaged.Keys.Where(_items.ContainsKey)];
+        }
+
+        foreach (var key in keys)
+        {
+            if (await SalvageAsync(key, cancellationToken) is { } damaged)
+            {
+                yield return damaged;
+            }
+        }
+    }
+
+    public Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_items.TryGetValue(key, out var item) && _damaged.TryGetValue(key, out var reason)
+                ? CheckpointSalvage.From(key, reason, CheckpointFormat.Header(item.Checkpoint))
+                : null);
+        }
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -70,6 +167,7 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
         {
             lock (_gate)
             {
+                _damaged.Remove(key);
                 return _items.Remove(key);
             }
         });
@@ -82,7 +180,7 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
         List<StoredCheckpoint> items;
         lock (_gate)
         {
-            items = [.. _items.Select(i => new StoredCheckpoint(i.Key, i.Value.Checkpoint.Copy(), i.Value.ETag))];
+            items = [.. _items.Where(i => !_damaged.ContainsKey(i.Key)).Select(i => new StoredCheckpoint(i.Key, i.Value.Checkpoint.Copy(), i.Value.ETag))];
         }
 
         foreach (var item in items)

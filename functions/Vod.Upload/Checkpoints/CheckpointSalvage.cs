@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vod.Upload.Checkpoints;
+
+/// <summary>
+/// Reads what it can from a checkpoint header that <see cref="CheckpointFormat"/> refuses — any version's, damaged or
+/// not — so the upload it started can still be cancelled: no parts left on OSS, no media left in Uploading.
+/// </summary>
+public static class CheckpointSalvage
+{
+    /// <summary>What <paramref name="header"/> still says.</summary>
+    public static DamagedCheckpoint From(string key, string reason, ReadOnlySpan<byte> header)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(header.ToArray());
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return new DamagedCheckpoint(key, reason, null, null, null, null, null, null, null, null, false, null);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new DamagedCheckpoint(key, reason, null, null, null, null, null, null, null, null, false, null);
+        }
+
+        string? Text(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        var identity = root.TryGetProperty("identity", out var id) ? id : default;
+        MediaKind? kind = Enum.TryParse<MediaKind>(Text(root, "kind"), ignoreCase: true, out var k) ? k : null;
+        var completed = root.TryGetProperty("completed", out var done) && done.ValueKind == JsonValueKind.True;
+        DateTimeOffset? updated = DateTimeOffset.TryParse(Text(root, "updatedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        return new DamagedCheckpoint(key, reason, Text(identity, "location"), Text(identity, "version"), kind, Text(root, "mediaId"),
+
+            // Format 1 called the OSS multipart id "uploadId".
+            Text(root, "multipartUploadId") ?? Text(root, "uploadId"),
+            Text(root, "endpoint"), Text(root, "bucket"), Text(root, "objectKey"), completed, updated);
+    }
+}
