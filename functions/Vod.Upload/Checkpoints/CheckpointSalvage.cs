@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Vod.Upload.Checkpoints;
 
@@ -20,7 +22,7 @@ public static class CheckpointSalvage
         }
         catch (JsonException)
         {
-            return new DamagedCheckpoint(key, reason, null, null, null, null, null, null, null, null, false, null);
+            return FromText(key, reason, Encoding.UTF8.GetString(header));
         }
 
         if (root.ValueKind != JsonValueKind.Object)
@@ -40,5 +42,29 @@ public static class CheckpointSalvage
             // Format 1 called the OSS multipart id "uploadId".
             Text(root, "multipartUploadId") ?? Text(root, "uploadId"),
             Text(root, "endpoint"), Text(root, "bucket"), Text(root, "objectKey"), completed, updated);
+    }
+
+    private static string? Unescape(string jsonString)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<string>("\"" + jsonString + "\"");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // A header cut short (a disk that filled mid-write on an older version) is not JSON, but its first fields still
+    // read: each "name":"value" pair that survived is taken as it stands.
+    private static DamagedCheckpoint FromText(string key, string reason, string text)
+    {
+        string? Field(string name) => Regex.Match(text, "\"" + name + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) is { Success: true } match
+            ? Unescape(match.Groups[1].Value)
+            : null;
+        MediaKind? kind = Enum.TryParse<MediaKind>(Field("kind"), ignoreCase: true, out var k) ? k : null;
+        return new DamagedCheckpoint(key, reason, Field("location"), Field("version"), kind, Field("mediaId"), Field("multipartUploadId") ?? Field("uploadId"),
+            Field("endpoint"), Field("bucket"), Field("objectKey"), Completed: Regex.IsMatch(text, "\"completed\"\\s*:\\s*true", RegexOptions.None, TimeSpan.FromSeconds(1)), null);
     }
 }

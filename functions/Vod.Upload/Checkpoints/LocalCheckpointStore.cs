@@ -84,9 +84,19 @@ public sealed class LocalCheckpointStore : ICheckpointStore
             throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The checkpoint '{key}' was removed (the upload was cancelled).", UploadErrorKind.Fatal);
         }
 
-        await using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
-        await log.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _bytesWritten, line.Length);
+        // One appender at a time: a FileStream writes at the end it saw when it opened, so two at once would overwrite
+        // each other (the folder's lock keeps other processes out).
+        await WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+            await log.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesWritten, line.Length);
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
     }
 
     /// <inheritdoc/>
