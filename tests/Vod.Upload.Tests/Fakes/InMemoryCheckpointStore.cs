@@ -139,7 +139,7 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
         List<string> keys;
         lock (_gate)
         {
-            keys = [.. _damaged.Keys.Where(_items.ContainsKey)];
+            keys = [.. _items.Keys];
         }
 
         foreach (var key in keys)
@@ -151,13 +151,19 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
         }
     }
 
-    public Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
+    public async Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        try
         {
-            return Task.FromResult(_items.TryGetValue(key, out var item) && _damaged.TryGetValue(key, out var reason)
-                ? CheckpointSalvage.From(key, reason, CheckpointFormat.Header(item.Checkpoint))
-                : null);
+            await LoadAsync(key, cancellationToken);
+            return null;
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+        {
+            lock (_gate)
+            {
+                return CheckpointSalvage.From(key, ex.Message, CheckpointFormat.Header(_items[key].Checkpoint));
+            }
         }
     }
 
@@ -177,15 +183,28 @@ public sealed class InMemoryCheckpointStore(FakeWorld world) : ICheckpointStore
     public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        List<StoredCheckpoint> items;
+        List<string> items;
         lock (_gate)
         {
-            items = [.. _items.Where(i => !_damaged.ContainsKey(i.Key)).Select(i => new StoredCheckpoint(i.Key, i.Value.Checkpoint.Copy(), i.Value.ETag))];
+            items = [.. _items.Keys];
         }
 
-        foreach (var item in items)
+        foreach (var key in items)
         {
-            yield return item;
+            StoredCheckpoint? stored;
+            try
+            {
+                stored = await LoadAsync(key, cancellationToken);
+            }
+            catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+            {
+                continue;
+            }
+
+            if (stored is not null)
+            {
+                yield return stored;
+            }
         }
     }
 
