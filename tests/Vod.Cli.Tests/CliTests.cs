@@ -37,25 +37,53 @@ public sealed class CliTests : IAsyncLifetime
         return path;
     }
 
+    private string CheckpointFolder => Path.Combine(_work, ".vod_checkpoint");
+
+    /// <summary>The part numbers the checkpoint's part log records (its lines; a torn last one is not a record yet).</summary>
+    private List<int> RecordedParts()
+    {
+        var log = Directory.Exists(CheckpointFolder) ? Directory.GetFiles(CheckpointFolder, "*.parts").SingleOrDefault() : null;
+        if (log is null)
+        {
+            return [];
+        }
+
+        var numbers = new List<int>();
+        using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        while (reader.ReadLine() is { } line)
+        {
+            try
+            {
+                numbers.Add(JsonDocument.Parse(line).RootElement.GetProperty("n").GetInt32());
+            }
+            catch (JsonException)
+            {
+                // Being appended right now.
+            }
+        }
+
+        return numbers;
+    }
+
+    /// <summary>The checkpoint's header once its part log records at least <paramref name="parts"/> parts.</summary>
     private async Task<JsonElement> WaitForCheckpointAsync(int parts)
     {
-        var folder = Path.Combine(_work, ".vod_checkpoint");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : [])
+            if (RecordedParts().Count >= parts)
             {
-                try
+                foreach (var file in Directory.GetFiles(CheckpointFolder, "*.json"))
                 {
-                    using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(file));
-                    if (document.RootElement.GetProperty("parts").GetArrayLength() >= parts)
+                    try
                     {
+                        using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(file));
                         return document.RootElement.Clone();
                     }
-                }
-                catch (Exception ex) when (ex is IOException or JsonException)
-                {
-                    // Being replaced right now.
+                    catch (Exception ex) when (ex is IOException or JsonException)
+                    {
+                        // Being replaced right now.
+                    }
                 }
             }
 
@@ -78,8 +106,7 @@ public sealed class CliTests : IAsyncLifetime
         await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
         first.Process.Kill(entireProcessTree: true);
         await first.WaitAsync(TimeSpan.FromSeconds(30));
-        var recordedAtKill = JsonDocument.Parse(System.IO.File.ReadAllBytes(Directory.GetFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Single())).RootElement
-            .GetProperty("parts").EnumerateArray().Select(p => p.GetProperty("number").GetInt32()).ToList();
+        var recordedAtKill = RecordedParts();
         _emulator.Faults.PartGate.Release();
         var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "512KiB", "--parallel", "2");
 
@@ -211,6 +238,65 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(3 * 1024 * 1024, bytes[^1]);
         Assert.Equal("succeeded", events[^1].GetProperty("event").GetString());
         Assert.Single(_emulator.State.Media);
+    }
+
+    [Fact]
+    public async Task A_damaged_checkpoint_is_refused_listed_as_damaged_and_cancelled_without_leaving_parts_or_a_video()
+    {
+        // Arrange: an upload interrupted with parts stored, then its checkpoint header cut short (as a full disk would).
+        var file = File("damaged.mp4", 4 * 1024 * 1024, seed: 9);
+        _emulator.Faults.PartGate.HoldAfter(2);
+        using (var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2"))
+        {
+            await WaitForCheckpointAsync(2);
+            await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
+            upload.Signal("INT");
+            Assert.Equal(130, await upload.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        _emulator.Faults.PartGate.Release();
+        var header = Directory.GetFiles(CheckpointFolder, "*.json").Single();
+        var text = System.IO.File.ReadAllText(header);
+        System.IO.File.WriteAllText(header, text[..(text.IndexOf("\"partSize\"", StringComparison.Ordinal) + 5)]);
+
+        // Act
+        var (uploadExit, _, uploadError) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "256KiB");
+        var (listExit, listed, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints");
+        var (jsonExit, listedJson, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints", "--json");
+        var (cancelExit, cancelled, cancelError) = await VodProcess.RunAsync(_work, Environment(), "cancel", file);
+
+        // Assert: a typed error and exit 3 (not a crash), listed as damaged, and cancelled with nothing left behind.
+        Assert.Equal(3, uploadExit);
+        Assert.Contains("CheckpointCorrupt", uploadError);
+        Assert.Equal(0, listExit);
+        Assert.Contains("DAMAGED", listed);
+        Assert.Equal(0, jsonExit);
+        Assert.NotNull(JsonDocument.Parse(listedJson).RootElement.EnumerateArray().Single().GetProperty("damaged").GetString());
+        Assert.True(cancelExit == 0, cancelError);
+        Assert.Contains("aborted", cancelled);
+        Assert.Empty(_emulator.State.Uploads);
+        Assert.Empty(_emulator.State.Media);
+        Assert.Empty(Directory.GetFiles(CheckpointFolder));
+    }
+
+    [Fact]
+    public async Task A_second_run_of_the_same_file_is_refused_while_the_first_is_running()
+    {
+        var file = File("twice.mp4", 2 * 1024 * 1024, seed: 10);
+        _emulator.Faults.PartGate.HoldAfter(1);
+        using var first = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
+        await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
+
+        var (secondExit, _, secondError) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
+        _emulator.Faults.PartGate.Release();
+        var firstExit = await first.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, secondExit);
+        Assert.Contains("UploadInProgress", secondError);
+        Assert.Contains("already running", secondError);
+        Assert.True(firstExit == 0, first.Stderr);
+        Assert.Single(_emulator.State.Media);
+        Assert.Equal(8, _emulator.State.PartUploadsReceived.Values.Single().Values.Sum());
     }
 
     [Fact]

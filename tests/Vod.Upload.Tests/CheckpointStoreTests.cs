@@ -138,7 +138,7 @@ public sealed class CheckpointStoreTests(AzuriteFixture azurite, ITestOutputHelp
         if (damage is "cut" or "format 1" or "future" or "doubled part size")
         {
             // Enough survives to abort the multipart upload and delete the media.
-            Assert.Equal(("v1", "U", "sv/v1.mp4", "b"), (entry.MediaId, entry.MultipartUploadId, entry.ObjectKey, entry.Bucket));
+            Assert.Equal(("v1", "U", "sv/v1.mp4", "b", MediaKind.Video), (entry.MediaId, entry.MultipartUploadId, entry.ObjectKey, entry.Bucket, entry.Kind));
         }
     }
 

@@ -63,7 +63,9 @@ public static class CheckpointSalvage
         string? Field(string name) => Regex.Match(text, "\"" + name + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) is { Success: true } match
             ? Unescape(match.Groups[1].Value)
             : null;
-        MediaKind? kind = Enum.TryParse<MediaKind>(Field("kind"), ignoreCase: true, out var k) ? k : null;
+        // "kind" also names the source's kind (LocalFile, AzureBlob): the media's is the one that is Video or Image.
+        var mediaKind = Regex.Match(text, "\"kind\"\\s*:\\s*\"(Video|Image)\"", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+        MediaKind? kind = mediaKind.Success && Enum.TryParse<MediaKind>(mediaKind.Groups[1].Value, ignoreCase: true, out var k) ? k : null;
         return new DamagedCheckpoint(key, reason, Field("location"), Field("version"), kind, Field("mediaId"), Field("multipartUploadId") ?? Field("uploadId"),
             Field("endpoint"), Field("bucket"), Field("objectKey"), Completed: Regex.IsMatch(text, "\"completed\"\\s*:\\s*true", RegexOptions.None, TimeSpan.FromSeconds(1)), null);
     }
