@@ -99,6 +99,37 @@ public sealed class CleanupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_damaged_checkpoint_fails_its_upload_with_CheckpointCorrupt_and_delete_still_leaves_nothing_behind()
+    {
+        // Arrange: a failed upload with two parts on OSS, whose checkpoint header is then cut short.
+        FailOnce(_harness, "damaged.mp4", part: 3);
+        var id = await StartAsync("damaged.mp4", 4 * 102400, 15);
+        var job = (await WaitAsync(id, OrchestrationRuntimeStatus.Failed)).ReadInputAs<UploadJob>()!;
+        var key = UploadStarter.CheckpointKey(job);
+        var header = _harness.Blobs.GetBlobContainerClient(_harness.Options.Value.CheckpointContainer).GetBlobClient(key + ".json");
+        var text = (await header.DownloadContentAsync()).Value.Content.ToString();
+        await header.UploadAsync(BinaryData.FromString(text[..(text.IndexOf("\"partSize\"", StringComparison.Ordinal) + 5)]), overwrite: true);
+        string mediaId;
+        lock (_harness.Emulator.State.Sync)
+        {
+            mediaId = _harness.Emulator.State.Media.Keys.Single();
+        }
+
+        // Act
+        Assert.IsType<AcceptedResult>(await Api().Retry(Request(), id, _harness.Host.Client));
+        await WaitAsync(id, OrchestrationRuntimeStatus.Failed);
+        var view = JsonDocument.Parse(JsonSerializer.Serialize(((OkObjectResult)await Api().Get(Request(), id, _harness.Host.Client)).Value, AspNetJson)).RootElement;
+        var deleted = await Api().Delete(Request(), id, _harness.Host.Client);
+
+        // Assert: a typed failure, a status page that answers, and a delete that aborted and deleted what it had started.
+        Assert.Equal("CheckpointCorrupt", view.GetProperty("error").GetProperty("code").GetString());
+        Assert.IsType<NoContentResult>(deleted);
+        Assert.Empty(_harness.Emulator.State.Uploads);
+        Assert.DoesNotContain(mediaId, _harness.Emulator.State.Media.Keys);
+        Assert.Empty(await _harness.Blobs.GetBlobContainerClient(_harness.Options.Value.CheckpointContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, key, default).ToListAsync());
+    }
+
+    [Fact]
     public async Task Stop_and_resume_through_the_api()
     {
         // Arrange: the second part waits until the test lets it go, so the upload is running when stopped.
