@@ -6,6 +6,21 @@ using Vod.Testing;
 // Benchmark: a generated file uploaded to the emulator (its own process) by the engine (the vod CLI, its own process,
 // peak working set sampled from /proc) and by ali-oss multipartUpload, same part size and parallelism. Figures are
 // printed, not asserted.
+// --checkpoint-cost: bytes the checkpoint store writes over a whole upload, by part count (linear: a part is one
+// appended record; the header is rewritten a constant number of times).
+if (args.Contains("--checkpoint-cost"))
+{
+    Console.WriteLine("Checkpoint bytes written over an upload (local store, 8 MiB parts, 5 in parallel)");
+    Console.WriteLine($"{"parts",8} {"bytes",14} {"bytes/part",11}");
+    foreach (var parts in new[] { 128, 1000, 10_000 })
+    {
+        var bytes = await CheckpointCost.BytesWrittenAsync(parts);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{parts,8} {bytes,14:N0} {bytes / (double)parts,11:0.0}"));
+    }
+
+    return 0;
+}
+
 var sizes = (Arg("--sizes") ?? "1GiB,4GiB").Split(',').Select(ParseSize).ToList();
 var partSize = ParseSize(Arg("--part-size") ?? "8MiB");
 var parallel = int.Parse(Arg("--parallel") ?? "5", CultureInfo.InvariantCulture);
