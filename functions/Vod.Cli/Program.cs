@@ -258,21 +258,38 @@ async Task<int> CancelAsync(CommandLine command)
     var engine = Engine(http, command);
     var keepMedia = command.Flag("keep-media");
     var mediaIds = new List<string>();
+    var found = 0;
     try
     {
         foreach (var k in keys)
         {
             await using var held = await store.LockAsync(k, interrupt.Token);
             var cancelled = await engine.CancelAsync(k, keepMedia, interrupt.Token);
+            found += cancelled.Found ? 1 : 0;
             if (cancelled.MediaId is { } mediaId)
             {
                 mediaIds.Add(mediaId);
             }
         }
     }
-    catch (UploadException ex)
+    catch (ArgumentException)
     {
-        Console.Error.WriteLine($"Cancel failed: {ex.Code}: {ex.Message}");
+        throw new UsageException($"'{command.Get("key")}' is not a checkpoint key (see 'vod checkpoints').");
+    }
+    catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Interrupted; run the same command again to finish the cancel.");
+        return Interrupted;
+    }
+    catch (Exception ex) when (ex is UploadException or IOException)
+    {
+        Console.Error.WriteLine($"Cancel failed: {(ex is UploadException u ? u.Code : "IOError")}: {ex.Message}");
+        return Failed;
+    }
+
+    if (found == 0)
+    {
+        Console.Error.WriteLine($"No unfinished upload of {what} in {Path.GetFullPath(checkpointDir)}.");
         return Failed;
     }
 

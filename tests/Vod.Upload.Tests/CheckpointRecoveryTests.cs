@@ -43,6 +43,25 @@ public sealed class CheckpointRecoveryTests
     }
 
     [Fact]
+    public async Task A_rerun_with_a_larger_part_size_keeps_the_checkpoints_plan_and_finishes_cleanly()
+    {
+        var world = new FakeWorld();
+        var data = EngineHarness.Data(4 * PartSize, 108);
+        var source = world.Sources.Add("/m/resized.mp4", data);
+        world.Oss.BeforeUploadPart = (part, _) => part == 3 ? Task.FromException(new UploadException("AccessDenied", "stop here", UploadErrorKind.Fatal)) : Task.CompletedTask;
+        await Assert.ThrowsAsync<UploadException>(() => world.NewEngine().UploadAsync(Request(source)));
+        world.Oss.BeforeUploadPart = null;
+
+        // The rerun asks for parts that would make the file a single PutObject; the stored parts fix the plan.
+        var result = await world.NewEngine().UploadAsync(new UploadRequest(source, new MediaMetadata(), new UploadOptions { PartSize = 8 * PartSize }));
+
+        Assert.Equal(data, world.Oss.Objects.Values.Single());
+        Assert.Empty(world.Oss.Uploads);
+        Assert.Equal(result.MediaId, Assert.Single(world.Vod.Live).Id);
+        Assert.Equal(4, world.Oss.Calls["UploadPart"]);
+    }
+
+    [Fact]
     public async Task A_damaged_checkpoint_fails_the_upload_with_CheckpointCorrupt_and_can_be_cancelled()
     {
         var world = new FakeWorld();
@@ -85,7 +104,32 @@ public sealed class CheckpointRecoveryTests
     }
 
     [Fact]
-    public async Task A_file_rewritten_with_its_size_and_modification_time_restored_is_another_version()
+    public async Task A_resume_of_a_file_rewritten_since_its_upload_began_is_refused_and_nothing_is_completed()
+    {
+        // Arrange: half a real file uploaded through the local store, then the file rewritten, size and mtime restored.
+        var world = new FakeWorld();
+        var path = EngineHarness.WriteFile(EngineHarness.Data(4 * PartSize, 106), "rewritten.mp4");
+        var store = new Checkpoints.LocalCheckpointStore(Directory.CreateTempSubdirectory("cp-").FullName);
+        var engine = new UploadEngine(world.Vod, world.Oss, store, new UploadSourceResolver());
+        var request = Request(SourceReference.FromFile(path));
+        world.Oss.BeforeUploadPart = (part, _) => part == 3 ? Task.FromException(new UploadException("AccessDenied", "stop here", UploadErrorKind.Fatal)) : Task.CompletedTask;
+        await Assert.ThrowsAsync<UploadException>(() => engine.UploadAsync(request));
+        world.Oss.BeforeUploadPart = null;
+        var mtime = File.GetLastWriteTimeUtc(path);
+        await File.WriteAllBytesAsync(path, EngineHarness.Data(4 * PartSize, 107));
+        File.SetLastWriteTimeUtc(path, mtime);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<UploadException>(() => engine.UploadAsync(request));
+
+        // Assert
+        Assert.Equal(UploadErrorCodes.SourceChanged, refused.Code);
+        Assert.Contains("cancel", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(world.Oss.Objects);
+    }
+
+    [Fact]
+    public async Task A_file_rewritten_with_its_size_and_modification_time_restored_is_caught_by_its_fingerprint()
     {
         var path = EngineHarness.WriteFile(EngineHarness.Data(4096, 104), "same-size.mp4");
         var before = File.GetLastWriteTimeUtc(path);
@@ -99,7 +143,11 @@ public sealed class CheckpointRecoveryTests
             var changed = await Assert.ThrowsAsync<UploadException>(() => source.ReadAsync(0, new byte[10], CancellationToken.None));
             Assert.Equal(UploadErrorCodes.SourceChanged, changed.Code);
             await using var reopened = await new UploadSourceResolver().OpenAsync(SourceReference.FromFile(path), CancellationToken.None);
-            Assert.NotEqual(version, reopened.Identity.Version);
+
+            // Same version (size and mtime name the checkpoint, so a reboot or a chmod finds it again), another
+            // fingerprint (ctime): a resume is refused instead of mixing the two contents.
+            Assert.Equal(version, reopened.Identity.Version);
+            Assert.NotEqual(source.Fingerprint, reopened.Fingerprint);
             Assert.Equal(4096, reopened.Identity.Size);
         }
     }

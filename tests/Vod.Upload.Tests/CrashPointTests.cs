@@ -14,23 +14,28 @@ namespace Vod.Upload.Tests;
 public sealed class CrashPointTests(ITestOutputHelper output)
 {
     private const int PartSize = 100 * 1024;
-    private static readonly byte[] Data = EngineHarness.Data((3 * PartSize) + 77, 61);
+    private static readonly byte[] Multipart = EngineHarness.Data((3 * PartSize) + 77, 61);
+    private static readonly byte[] SinglePut = EngineHarness.Data(PartSize / 2, 62);
 
     private static UploadRequest Request(SourceReference source) =>
         new(source, new MediaMetadata(), new UploadOptions { PartSize = PartSize, Parallel = 1, RetryDuration = TimeSpan.Zero, StepRetryCount = 0, RetryCount = 0 });
 
     /// <summary>The effects of an upload that nothing interrupts, in order.</summary>
-    private static async Task<List<string>> CleanRunAsync()
+    private static async Task<List<string>> CleanRunAsync(byte[] data)
     {
         var world = new FakeWorld();
-        var source = world.Sources.Add("/media/clean.mp4", Data);
+        var source = world.Sources.Add("/media/clean.mp4", data);
         await world.NewEngine().UploadAsync(Request(source));
         return world.Effects;
     }
 
-    public static IEnumerable<object[]> Points()
+    public static IEnumerable<object[]> Points() => PointsOf(nameof(Multipart), Multipart);
+
+    public static IEnumerable<object[]> SinglePutPoints() => PointsOf(nameof(SinglePut), SinglePut);
+
+    private static IEnumerable<object[]> PointsOf(string upload, byte[] data)
     {
-        var effects = CleanRunAsync().GetAwaiter().GetResult();
+        var effects = CleanRunAsync(data).GetAwaiter().GetResult();
         for (var i = 1; i <= effects.Count; i++)
         {
             // A crash inside Complete: OSS's CompleteMultipartUpload, or the checkpoint write that records it.
@@ -39,18 +44,20 @@ public sealed class CrashPointTests(ITestOutputHelper output)
             {
                 // Between an effect and the write that records it (after the one, before the other).
                 bool Between(string effectName) => after ? effects[i - 1] == effectName : i > 1 && effects[i - 2] == effectName;
-                yield return [i, effects[i - 1], after, inComplete, Between("CreateVideo"), Between("Initiate")];
+                yield return [upload, i, effects[i - 1], after, inComplete, Between("CreateVideo"), Between("Initiate")];
             }
         }
     }
 
     [Theory]
     [MemberData(nameof(Points))]
-    public async Task A_crash_at_any_effect_resumes_to_one_verified_object(int effect, string name, bool after, bool inComplete, bool videoUnrecorded, bool multipartUnrecorded)
+    [MemberData(nameof(SinglePutPoints))]
+    public async Task A_crash_at_any_effect_resumes_to_one_verified_object(string upload, int effect, string name, bool after, bool inComplete, bool videoUnrecorded, bool multipartUnrecorded)
     {
         // Arrange
+        var data = upload == nameof(SinglePut) ? SinglePut : Multipart;
         var world = new FakeWorld();
-        var source = world.Sources.Add("/media/crash.mp4", Data);
+        var source = world.Sources.Add("/media/crash.mp4", data);
         world.CrashAt(effect, after);
 
         // Act: the first process dies at the effect; a new one runs the same upload. (A crash in the clean-up after
@@ -70,10 +77,10 @@ public sealed class CrashPointTests(ITestOutputHelper output)
 
         // Assert: the source's bytes, once, in one object; nothing left open that holds bytes. (A crash between
         // InitiateMultipartUpload and the write that records it leaves that empty multipart upload: it holds no part.)
-        var resent = world.Oss.BytesReceived - Data.Length;
+        var resent = world.Oss.BytesReceived - data.Length;
         output.WriteLine($"crash {(after ? "after" : "before")} effect {effect} ({name}): {resent} bytes sent again");
-        Assert.Equal(Data, Assert.Single(world.Oss.Objects).Value);
-        Assert.Equal(Vod.Alibaba.Hashing.Crc64Ecma.Compute(Data), result.Crc64);
+        Assert.Equal(data, Assert.Single(world.Oss.Objects).Value);
+        Assert.Equal(Vod.Alibaba.Hashing.Crc64Ecma.Compute(data), result.Crc64);
         Assert.InRange(resent, 0, inComplete ? 0 : PartSize);
         Assert.All(world.Oss.Uploads.Values, upload => Assert.Empty(upload.Parts));
         Assert.InRange(world.Oss.Uploads.Count, 0, multipartUnrecorded ? 1 : 0);

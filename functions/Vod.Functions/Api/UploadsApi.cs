@@ -241,8 +241,10 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], "stop",
             async (i, job, ct) =>
             {
-                await engine.Checkpoints.RequestStopAsync(UploadStarter.CheckpointKey(job), ct);
+                // Suspended first: a stop request may then only outlive a suspended upload, never a running one (which
+                // would run its stopped step again and again).
                 await client.SuspendInstanceAsync(i.InstanceId, "Stopped through the API.", ct);
+                await engine.Checkpoints.RequestStopAsync(UploadStarter.CheckpointKey(job), ct);
                 await Task.Delay(2 * UploadEngine.StopPollInterval + StopSettle, ct);
             });
 
@@ -319,8 +321,26 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
                 $"Upload {id} is {instance.RuntimeStatus}; {action} needs {string.Join(" or ", allowed)}.", StatusUrl(request, id));
         }
 
-        var job = instance.ReadInputAs<UploadJob>() ?? throw new InvalidOperationException($"Upload {id} has no input.");
-        await change(instance, job, request.HttpContext.RequestAborted);
+        if (instance.ReadInputAs<UploadJob>() is not { } job)
+        {
+            return Problems.NotFound($"No upload '{id}'.");
+        }
+
+        try
+        {
+            await change(instance, job, request.HttpContext.RequestAborted);
+        }
+        catch (UploadException ex)
+        {
+            // VOD or OSS would not do their part of the clean-up now (throttled, down): the caller can ask again.
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ex.Code, $"The upload could not {action} now.", ex.Message, StatusUrl(request, id));
+        }
+        catch (RequestFailedException ex)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "StorageUnavailable", $"The upload could not {action} now.",
+                $"Azure Storage answered {ex.Status} {ex.ErrorCode}; ask again.", StatusUrl(request, id));
+        }
+
         return noContent ? new NoContentResult() : new AcceptedResult(StatusUrl(request, id), new { id, action });
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vod.Upload;
 using Vod.Upload.Engine;
 using Vod.Upload.Sources;
 
@@ -42,7 +43,7 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
                 continue;
             }
 
-            if ((await engine.CancelAsync(stored.Key, options.Value.KeepMediaOnCancel, cancellationToken).ConfigureAwait(false)).Found)
+            if (await CancelQuietlyAsync(stored.Key, cancellationToken).ConfigureAwait(false))
             {
                 checkpoints++;
             }
@@ -51,9 +52,9 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
         // Damaged checkpoints too: what can be read of them says what to abort and delete, so no parts stay on OSS.
         await foreach (var damaged in engine.Checkpoints.ListDamagedAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (damaged.UpdatedAt >= cutoff)
+            if (damaged.UpdatedAt is not { } updated || updated >= cutoff)
             {
-                continue;
+                continue; // too new, or its age unknown: left to a cancel by hand
             }
 
             if (damaged is { Location: { } location, SourceVersion: { } version } && location.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash
@@ -63,7 +64,7 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
                 continue;
             }
 
-            if ((await engine.CancelAsync(damaged.Key, options.Value.KeepMediaOnCancel, cancellationToken).ConfigureAwait(false)).Found)
+            if (await CancelQuietlyAsync(damaged.Key, cancellationToken).ConfigureAwait(false))
             {
                 checkpoints++;
             }
@@ -76,6 +77,23 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
         LogPurged(logger, result.PurgedInstanceCount, checkpoints, cutoff);
         return (checkpoints, result.PurgedInstanceCount);
     }
+
+    // One checkpoint VOD or OSS will not clean up now must not stop the rest of the purge: it is tried again tomorrow.
+    private async Task<bool> CancelQuietlyAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await engine.CancelAsync(key, options.Value.KeepMediaOnCancel, cancellationToken).ConfigureAwait(false)).Found;
+        }
+        catch (Exception ex) when (ex is UploadException or Azure.RequestFailedException)
+        {
+            LogNotCancelled(logger, key, ex is UploadException u ? u.Code : "StorageUnavailable");
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Checkpoint {CheckpointKey} could not be cleaned up now ({ErrorCode}); the next purge tries again")]
+    private static partial void LogNotCancelled(ILogger logger, string checkpointKey, string errorCode);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Purged {Count} finished upload histories and {Checkpoints} checkpoints last changed before {Cutoff}")]
     private static partial void LogPurged(ILogger logger, int count, int checkpoints, DateTimeOffset cutoff);

@@ -27,7 +27,7 @@ public static class CheckpointSalvage
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return new DamagedCheckpoint(key, reason, null, null, null, null, null, null, null, null, false, null);
+            return new DamagedCheckpoint(key, reason, null, null, null, null, null, null, null, null, null, null);
         }
 
         string? Text(JsonElement element, string name) =>
@@ -35,7 +35,7 @@ public static class CheckpointSalvage
 
         var identity = root.TryGetProperty("identity", out var id) ? id : default;
         MediaKind? kind = Enum.TryParse<MediaKind>(Text(root, "kind"), ignoreCase: true, out var k) ? k : null;
-        var completed = root.TryGetProperty("completed", out var done) && done.ValueKind == JsonValueKind.True;
+        bool? completed = root.TryGetProperty("completed", out var done) && done.ValueKind is JsonValueKind.True or JsonValueKind.False ? done.GetBoolean() : null;
         DateTimeOffset? updated = DateTimeOffset.TryParse(Text(root, "updatedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
         return new DamagedCheckpoint(key, reason, Text(identity, "location"), Text(identity, "version"), kind, Text(root, "mediaId"),
 
@@ -43,6 +43,10 @@ public static class CheckpointSalvage
             Text(root, "multipartUploadId") ?? Text(root, "uploadId"),
             Text(root, "endpoint"), Text(root, "bucket"), Text(root, "objectKey"), completed, updated);
     }
+
+    // Cut before "completed": unknown, and an unknown media is never deleted.
+    private static bool? Completed(string text) =>
+        Regex.Match(text, "\"completed\"\\s*:\\s*(true|false)", RegexOptions.None, TimeSpan.FromSeconds(1)) is { Success: true } match ? match.Groups[1].Value == "true" : null;
 
     private static string? Unescape(string jsonString)
     {
@@ -67,6 +71,6 @@ public static class CheckpointSalvage
         var mediaKind = Regex.Match(text, "\"kind\"\\s*:\\s*\"(Video|Image)\"", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
         MediaKind? kind = mediaKind.Success && Enum.TryParse<MediaKind>(mediaKind.Groups[1].Value, ignoreCase: true, out var k) ? k : null;
         return new DamagedCheckpoint(key, reason, Field("location"), Field("version"), kind, Field("mediaId"), Field("multipartUploadId") ?? Field("uploadId"),
-            Field("endpoint"), Field("bucket"), Field("objectKey"), Completed: Regex.IsMatch(text, "\"completed\"\\s*:\\s*true", RegexOptions.None, TimeSpan.FromSeconds(1)), null);
+            Field("endpoint"), Field("bucket"), Field("objectKey"), Completed(text), null);
     }
 }

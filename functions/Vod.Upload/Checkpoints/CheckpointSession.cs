@@ -72,7 +72,10 @@ public sealed class CheckpointSession
                 var before = Current;
                 var copy = before.Copy();
                 mutate(copy);
-                var replaceParts = _etag is null || !copy.Parts.SequenceEqual(before.Parts);
+                // A new part log whenever the recorded parts change other than by recording, or the parts they belong
+                // to change (another multipart upload, another address): late records of the old one then miss.
+                var replaceParts = _etag is null || !copy.Parts.SequenceEqual(before.Parts)
+                    || copy.MultipartUploadId != before.MultipartUploadId || copy.ObjectKey != before.ObjectKey;
                 if (_etag is not null && replaceParts)
                 {
                     copy.Generation = before.Generation + 1;

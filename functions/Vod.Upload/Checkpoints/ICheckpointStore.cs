@@ -90,8 +90,8 @@ public interface ICheckpointStore
 /// <param name="Endpoint">OSS endpoint, when readable.</param>
 /// <param name="Bucket">OSS bucket, when readable.</param>
 /// <param name="ObjectKey">OSS object key, when readable.</param>
-/// <param name="Completed">Whether it says its object is complete (then its media is never deleted).</param>
+/// <param name="Completed">Whether it says its object is complete; null when it no longer says (then its media is never deleted).</param>
 /// <param name="UpdatedAt">When it was last written, when readable.</param>
 public sealed record DamagedCheckpoint(
     string Key, string Reason, string? Location, string? SourceVersion, MediaKind? Kind, string? MediaId, string? MultipartUploadId,
-    string? Endpoint, string? Bucket, string? ObjectKey, bool Completed, DateTimeOffset? UpdatedAt);
+    string? Endpoint, string? Bucket, string? ObjectKey, bool? Completed, DateTimeOffset? UpdatedAt);

@@ -117,7 +117,7 @@ public sealed class LocalCheckpointStore : ICheckpointStore
         catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
         {
             return (await SalvageAsync(key, cancellationToken).ConfigureAwait(false)) is { } damaged
-                ? new CheckpointSummary(damaged.MediaId, 0, 0, 0, 0, damaged.Completed)
+                ? new CheckpointSummary(damaged.MediaId, 0, 0, 0, 0, damaged.Completed == true)
                 : null;
         }
     }

@@ -18,13 +18,16 @@ public sealed class UploadCheckpoint
     /// Which part log is current: raised whenever recorded parts are dropped or replaced (a new multipart upload, a
     /// reconciliation), so part records of an earlier generation are ignored.
     /// </summary>
-    public int Generation { get; set; } = 1;
+    public int Generation { get; set; } = NewGeneration();
 
     /// <summary>The source this checkpoint belongs to (its ETag or size/mtime pins the version).</summary>
     public required SourceReference Source { get; set; }
 
     /// <summary>The identity of the source version being uploaded.</summary>
     public required SourceIdentity Identity { get; set; }
+
+    /// <summary>The source's fingerprint when the upload began (a local file's size, times and inode); null for blobs.</summary>
+    public string? SourceFingerprint { get; set; }
 
     /// <summary>Video or image.</summary>
     public MediaKind Kind { get; set; }
@@ -77,6 +80,12 @@ public sealed class UploadCheckpoint
 
     /// <summary>Last written (UTC).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+
+    // A checkpoint made again for the same key (after its media was gone, or a cancel and a retry) starts at another
+    // generation, so records a stale writer appends to the new log are not taken for its own.
+#pragma warning disable CA5394 // Uniqueness, not security.
+    private static int NewGeneration() => Random.Shared.Next(1, int.MaxValue / 2);
+#pragma warning restore CA5394
 
     /// <summary>Records a part (replacing an earlier record of its number), keeping the list in part order.</summary>
     public void Record(CheckpointPart part)

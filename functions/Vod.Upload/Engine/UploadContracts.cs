@@ -48,7 +48,8 @@ public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadat
 /// <param name="Identity">The source version.</param>
 /// <param name="Kind">Video or image.</param>
 /// <param name="Parts">The part plan (the checkpoint's, when resuming).</param>
-public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts);
+/// <param name="SourceFingerprint">What catches a change the version cannot (see <see cref="IUploadSource.Fingerprint"/>).</param>
+public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts, string? SourceFingerprint = null);
 
 /// <summary>The upload after CreateOrRefresh: the media it goes to. No credential, no address (steps read those from the checkpoint).</summary>
 /// <param name="Plan">The plan.</param>

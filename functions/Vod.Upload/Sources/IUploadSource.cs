@@ -7,6 +7,12 @@ public interface IUploadSource : IAsyncDisposable
     SourceIdentity Identity { get; }
 
     /// <summary>
+    /// What catches a change the version cannot (a local file's inode and status-change time); null when the version
+    /// says it all (a blob's ETag).
+    /// </summary>
+    string? Fingerprint => null;
+
+    /// <summary>
     /// Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/>. Throws
     /// <see cref="UploadException"/> with <see cref="UploadErrorCodes.SourceChanged"/> when the source is no longer the
     /// version <see cref="Identity"/> names.

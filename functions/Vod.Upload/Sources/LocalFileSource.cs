@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Vod.Upload.Sources;
 
 /// <summary>
-/// A local file read with positional reads. Its version (<see cref="FileVersion"/>: size, times, inode) is checked
+/// A local file read with positional reads. Its fingerprint (<see cref="FileVersion"/>: size, times, inode) is checked
 /// before every read, so a change fails the read with SourceChanged.
 /// </summary>
 public sealed class LocalFileSource : IUploadSource
@@ -11,15 +11,19 @@ public sealed class LocalFileSource : IUploadSource
     private readonly SafeFileHandle _handle;
     private readonly string _path;
 
-    private LocalFileSource(string path, SafeFileHandle handle, SourceIdentity identity)
+    private LocalFileSource(string path, SafeFileHandle handle, SourceIdentity identity, string fingerprint)
     {
         _path = path;
         _handle = handle;
         Identity = identity;
+        Fingerprint = fingerprint;
     }
 
     /// <inheritdoc/>
     public SourceIdentity Identity { get; }
+
+    /// <inheritdoc/>
+    public string? Fingerprint { get; }
 
     /// <summary>Opens the file for shared reading.</summary>
     public static LocalFileSource Open(string path)
@@ -31,14 +35,14 @@ public sealed class LocalFileSource : IUploadSource
         }
 
         var handle = File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
-        return new LocalFileSource(info.FullName, handle, new SourceIdentity(SourceKind.LocalFile, info.FullName, FileVersion.Of(info), info.Length));
+        return new LocalFileSource(info.FullName, handle, new SourceIdentity(SourceKind.LocalFile, info.FullName, FileVersion.Of(info), info.Length), FileVersion.FingerprintOf(info));
     }
 
     /// <inheritdoc/>
     public async Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var info = new FileInfo(_path);
-        if (!info.Exists || FileVersion.Of(info) != Identity.Version)
+        if (!info.Exists || FileVersion.FingerprintOf(info) != Fingerprint)
         {
             throw new UploadException(UploadErrorCodes.SourceChanged, $"The file '{_path}' changed during the upload.", UploadErrorKind.Fatal);
         }

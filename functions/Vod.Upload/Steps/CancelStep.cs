@@ -31,18 +31,27 @@ internal static class CancelStep
         }
 
         var aborted = false;
-        if (what is { MultipartUploadId: { } multipartUploadId, MediaId: { } videoId, Completed: false, Kind: MediaKind.Video, Bucket: { } bucket, ObjectKey: { } objectKey }
+        var unfinished = what.Completed == false;
+        if (what is { MediaId: { } videoId, Completed: not true, Kind: MediaKind.Video, Bucket: { } bucket, ObjectKey: { } objectKey }
             && Uri.TryCreate(what.Endpoint, UriKind.Absolute, out var endpoint))
         {
+            var target = new Alibaba.Oss.OssObjectLocation(endpoint, bucket, objectKey);
             try
             {
                 var credentials = await services.Credentials.ForVideoAsync(videoId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                await CredentialedCall.RunAsync(credentials, async c =>
+                if (what.MultipartUploadId is { } multipartUploadId)
                 {
-                    await services.Oss.AbortAsync(new Alibaba.Oss.OssObjectLocation(endpoint, bucket, objectKey), multipartUploadId, c, cancellationToken).ConfigureAwait(false);
-                    return true;
-                }, cancellationToken).ConfigureAwait(false);
-                aborted = true;
+                    await CredentialedCall.RunAsync(credentials, async c =>
+                    {
+                        await services.Oss.AbortAsync(target, multipartUploadId, c, cancellationToken).ConfigureAwait(false);
+                        return true;
+                    }, cancellationToken).ConfigureAwait(false);
+                    aborted = true;
+                }
+
+                // A damaged checkpoint that no longer says whether its object is complete: OSS does.
+                unfinished |= what.Completed is null
+                    && await CredentialedCall.RunAsync(credentials, c => services.Oss.HeadAsync(target, c, cancellationToken), cancellationToken).ConfigureAwait(false) is null;
             }
             catch (UploadException ex) when (ex.Kind is UploadErrorKind.MediaGone or UploadErrorKind.UploadGone)
             {
@@ -50,8 +59,9 @@ internal static class CancelStep
             }
         }
 
+        // Only a media known to be unfinished is deleted: one that may be complete in VOD is left alone.
         var deleted = false;
-        if (!keepMedia && what is { MediaId: { } mediaId, Completed: false, Kind: { } kind })
+        if (!keepMedia && unfinished && what is { MediaId: { } mediaId, Kind: { } kind })
         {
             await services.Vod.DeleteMediaAsync(kind, mediaId, cancellationToken).ConfigureAwait(false);
             deleted = true;
@@ -69,7 +79,7 @@ internal static class CancelStep
     }
 
     /// <summary>What an upload started, as far as its checkpoint tells.</summary>
-    private sealed record Started(MediaKind? Kind, string? MediaId, string? MultipartUploadId, string? Endpoint, string? Bucket, string? ObjectKey, bool Completed)
+    private sealed record Started(MediaKind? Kind, string? MediaId, string? MultipartUploadId, string? Endpoint, string? Bucket, string? ObjectKey, bool? Completed)
     {
         public static Started From(UploadCheckpoint c) => new(c.Kind, c.MediaId, c.MultipartUploadId, c.Endpoint, c.Bucket, c.ObjectKey, c.Completed);
 

@@ -42,7 +42,14 @@ internal static class CompleteStep
 
         // The source must still be the version every part was read from (for a file: size, times and inode; for a
         // blob: its ETag): a change after the last read would complete an object of neither version.
-        await (await services.Sources.OpenAsync(session.Plan.Source, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        await using (var source = await services.Sources.OpenAsync(session.Plan.Source, cancellationToken).ConfigureAwait(false))
+        {
+            if (current.SourceFingerprint is { } began && source.Fingerprint is { } now && began != now)
+            {
+                throw new UploadException(UploadErrorCodes.SourceChanged, $"'{source.Identity.Location}' changed during the upload; nothing was completed.", UploadErrorKind.Fatal);
+            }
+        }
+
         var credentials = await services.Credentials.ForVideoAsync(session.MediaId, options.CredentialRefreshMargin, cancellationToken).ConfigureAwait(false);
         var expectedCrc = CompletedObject.ExpectedCrc(current);
         OssCompleteResult completed;

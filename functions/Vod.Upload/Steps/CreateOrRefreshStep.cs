@@ -78,7 +78,7 @@ internal static class CreateOrRefreshStep
     /// <summary>A checkpoint for the plan, before its media exists.</summary>
     public static CheckpointSession NewCheckpoint(StepServices services, UploadPlan plan) =>
         CheckpointSession.New(services.Checkpoints, plan.CheckpointKey,
-            new UploadCheckpoint { Source = plan.Source, Identity = plan.Identity, Kind = plan.Kind, CreatedAt = services.Time.GetUtcNow() }, services.Time);
+            new UploadCheckpoint { Source = plan.Source, Identity = plan.Identity, SourceFingerprint = plan.SourceFingerprint, Kind = plan.Kind, CreatedAt = services.Time.GetUtcNow() }, services.Time);
 
     private static async Task<CheckpointSession> CreateVideoAsync(StepServices services, UploadPlan plan, MediaMetadata metadata, UploadOptions options, CheckpointSession? session, CancellationToken cancellationToken)
     {
@@ -106,8 +106,13 @@ internal static class CreateOrRefreshStep
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The id could not be recorded: a rerun would create another video. Delete this one so none is left behind.
-            await DeleteQuietlyAsync(services, MediaKind.Video, created.MediaId).ConfigureAwait(false);
+            // The id could not be recorded: a rerun would create another video. Delete this one so none is left behind
+            // — unless the write landed after all (a lost answer), in which case the checkpoint holds it.
+            if (!await RecordedAsync(services, plan.CheckpointKey, created.MediaId).ConfigureAwait(false))
+            {
+                await DeleteQuietlyAsync(services, MediaKind.Video, created.MediaId).ConfigureAwait(false);
+            }
+
             throw;
         }
 
@@ -122,6 +127,19 @@ internal static class CreateOrRefreshStep
 
         services.Credentials.Remember(created.MediaId, created.Grant.Auth, options.CredentialRefreshMargin);
         return session;
+    }
+
+    /// <summary>Whether the stored checkpoint names <paramref name="mediaId"/>; false when that cannot be read either.</summary>
+    public static async Task<bool> RecordedAsync(StepServices services, string key, string mediaId)
+    {
+        try
+        {
+            return (await services.Checkpoints.LoadAsync(key, CancellationToken.None).ConfigureAwait(false))?.Checkpoint.MediaId == mediaId;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes a media no checkpoint points at; a failure is logged, never thrown (the caller's error matters more).</summary>

@@ -37,7 +37,11 @@ internal static class ImageUploadStep
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await CreateOrRefreshStep.DeleteQuietlyAsync(services, MediaKind.Image, created.MediaId).ConfigureAwait(false);
+            if (!await CreateOrRefreshStep.RecordedAsync(services, plan.CheckpointKey, created.MediaId).ConfigureAwait(false))
+            {
+                await CreateOrRefreshStep.DeleteQuietlyAsync(services, MediaKind.Image, created.MediaId).ConfigureAwait(false);
+            }
+
             throw;
         }
 

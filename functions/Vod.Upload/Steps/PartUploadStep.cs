@@ -97,9 +97,10 @@ internal static class PartUploadStep
                     }
 
                     var part = new CheckpointPart(number, stored.ETag, length, crc);
-                    await checkpoint.RecordPartAsync(part, CancellationToken.None).ConfigureAwait(false);
                     if (plan.SinglePut)
                     {
+                        // The part is the object: recorded and completed in one write, so no crash can leave a recorded
+                        // part without a completed object (the next run would skip it and find nothing to complete).
                         await checkpoint.UpdateAsync(c =>
                         {
                             c.Record(part);
@@ -107,6 +108,10 @@ internal static class PartUploadStep
                             c.Crc64 = crc;
                             c.ObjectETag = stored.ETag;
                         }, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await checkpoint.RecordPartAsync(part, CancellationToken.None).ConfigureAwait(false);
                     }
                     Log.PartStored(services.Logger, number, mediaId, length);
                     progress.Stored(length);

@@ -25,7 +25,7 @@ internal static class PlanStep
         var key = UploadCheckpoint.KeyFor(source.Identity);
         var parts = PartPlan.For(source.Identity.Size, request.Options.PartSize, kind);
         var existing = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (existing?.Checkpoint is { PartCount: > 0 } checkpoint && !parts.SinglePut && checkpoint.PartSize != parts.PartSize)
+        if (existing?.Checkpoint is { PartCount: > 0 } checkpoint && checkpoint.PartSize != parts.PartSize)
         {
             // Parts already stored fix the part size of this upload; a size this engine cannot send is refused, not
             // crashed on (an older version accepted parts larger than a buffer).
@@ -40,6 +40,12 @@ internal static class PlanStep
             }
         }
 
-        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts);
+        if (existing?.Checkpoint.SourceFingerprint is { } began && source.Fingerprint is { } now && began != now)
+        {
+            throw new UploadException(UploadErrorCodes.SourceChanged,
+                $"'{source.Identity.Location}' changed since its upload began (its content, inode or status-change time): cancel that upload ({key}) and start again.", UploadErrorKind.Fatal);
+        }
+
+        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts, source.Fingerprint);
     }
 }
