@@ -109,7 +109,9 @@ internal sealed class CommandLine
             : throw new UsageException($"--{name} must be a whole number, not '{text}'.");
     }
 
-    public int? Int(string name) => Long(name) is { } value ? checked((int)value) : null;
+    public int? Int(string name) => Long(name) is { } value
+        ? value is >= int.MinValue and <= int.MaxValue ? (int)value : throw new UsageException($"--{name} is out of range: '{Get(name)}'.")
+        : null;
 
     public TimeSpan? Seconds(string name)
     {
@@ -119,9 +121,10 @@ internal sealed class CommandLine
             return null;
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+        // Finite and at most a day: anything larger is a typo, and TimeSpan cannot hold 1e300 seconds.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds is >= 0 and <= 86_400
             ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"--{name} must be a number of seconds, not '{text}'.");
+            : throw new UsageException($"--{name} must be a number of seconds from 0 to 86400, not '{text}'.");
     }
 
     /// <summary>A size: bytes, or with a KiB/MiB/GiB (or K/M/G) suffix.</summary>
@@ -137,7 +140,7 @@ internal sealed class CommandLine
         foreach (var (suffix, factor) in units)
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 && number * factor < long.MaxValue)
             {
                 return (long)(number * factor);
             }

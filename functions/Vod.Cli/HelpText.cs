@@ -13,7 +13,9 @@ internal static class HelpText
           --refresh-margin SECONDS  refresh credentials this long before expiry (default 300)
           --region REGION           VOD region (default cn-shanghai, or ALIBABA_CLOUD_REGION)
           --vod-endpoint URL        VOD API endpoint (or ALIBABA_CLOUD_VOD_ENDPOINT), e.g. the local emulator
-          --checkpoint-dir DIR      where resumable checkpoints live (default .vod_checkpoint)
+          --checkpoint-dir DIR      where resumable checkpoints live (default $XDG_STATE_HOME/vod/checkpoints,
+                                    else ~/.local/state/vod/checkpoints), so a run resumes from any directory
+          --force                   upload a file again even if this version already reached VOD
           --json                    one JSON object per event on stdout
         Media fields:
           --title TEXT --cate-id N --tags a,b --description TEXT --template-group-id ID --workflow-id ID

@@ -28,7 +28,7 @@ var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
 CommandLine line;
 try
 {
-    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json", "keep-media"]));
+    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json", "keep-media", "force"]));
 }
 catch (UsageException ex)
 {
@@ -56,7 +56,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 
 var json = line.Flag("json");
 var mode = json ? OutputMode.Json : Console.IsOutputRedirected ? OutputMode.Lines : OutputMode.Terminal;
-var checkpointDir = line.Get("checkpoint-dir") ?? ".vod_checkpoint";
+var checkpointDir = line.Get("checkpoint-dir") ?? StateDirectory.Checkpoints;
 try
 {
     return line.Command switch
@@ -121,10 +121,34 @@ async Task<int> UploadAsync(CommandLine command)
     };
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     var engine = Engine(http, command);
+    var history = new UploadHistory(StateDirectory.History);
+    string version;
+    await using (var opened = LocalFileSource.Open(file))
+    {
+        version = opened.Identity.Version;
+    }
+
+    // This very version already reached VOD: say so instead of creating another video (--force uploads it again).
+    if (!command.Flag("force") && history.Find(file, version) is { } earlier)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { @event = "skipped", kind = earlier.Kind, mediaId = earlier.MediaId, uploadedAt = earlier.UploadedAt }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        }
+        else
+        {
+            Console.WriteLine($"Already uploaded on {earlier.UploadedAt:u}: {(earlier.Kind == nameof(MediaKind.Image) ? "ImageId" : "VideoId")}: {earlier.MediaId}. Use --force to upload it again.");
+        }
+
+        return Success;
+    }
+
+    await WarnAboutEarlierVersionsAsync(file, version);
     var reporter = new ProgressReporter(Console.Out, mode);
     try
     {
-        await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, options), reporter, interrupt.Token);
+        var result = await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, options), reporter, interrupt.Token);
+        history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
         return Success;
     }
     catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
@@ -145,7 +169,23 @@ async Task<int> UploadAsync(CommandLine command)
         }
 
         Console.Error.WriteLine($"Upload failed: {ex.Code}: {ex.Message}");
-        return Failed;
+
+        // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
+        return ex.Code == UploadErrorCodes.InvalidRequest ? Usage : Failed;
+    }
+}
+
+// An unfinished upload of another version of the same file (touched, or rewritten) would otherwise stay forever with its
+// parts on OSS: say where it is and how to remove it.
+async Task WarnAboutEarlierVersionsAsync(string file, string version)
+{
+    var store = new LocalCheckpointStore(checkpointDir);
+    await foreach (var stored in store.ListAsync(interrupt.Token))
+    {
+        if (stored.Checkpoint.Identity.Location == file && stored.Checkpoint.Identity.Version != version)
+        {
+            Console.Error.WriteLine($"Note: an unfinished upload of an earlier version of this file ({stored.Checkpoint.MediaId ?? "no media yet"}) remains; 'vod cancel --key {stored.Key}' removes it and its parts.");
+        }
     }
 }
 

@@ -26,6 +26,7 @@ public sealed class CliTests : IAsyncLifetime
         ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = _emulator.Options.AccessKeyId,
         ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = _emulator.Options.AccessKeySecret,
         ["ALIBABA_CLOUD_VOD_ENDPOINT"] = _emulator.BaseUri.GetLeftPart(UriPartial.Authority),
+        ["XDG_STATE_HOME"] = StateHome,
     };
 
     private string File(string name, int size, int seed = 1)
@@ -37,7 +38,10 @@ public sealed class CliTests : IAsyncLifetime
         return path;
     }
 
-    private string CheckpointFolder => Path.Combine(_work, ".vod_checkpoint");
+    // vod keeps its state under $XDG_STATE_HOME/vod: the tests point it into their own folder.
+    private string StateHome => Path.Combine(_work, "state");
+
+    private string CheckpointFolder => Path.Combine(StateHome, "vod", "checkpoints");
 
     /// <summary>The part numbers the checkpoint's part log records (its lines; a torn last one is not a record yet).</summary>
     private List<int> RecordedParts()
@@ -121,7 +125,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.All(recordedAtKill, n => Assert.Equal(1, received[n]));
         Assert.Equal(24, received.Count);
         Assert.Equal(System.IO.File.ReadAllBytes(file), System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
-        Assert.False(Directory.EnumerateFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Any());
+        Assert.False(Directory.EnumerateFiles(CheckpointFolder, "*.json").Any());
     }
 
     [Theory]
@@ -154,7 +158,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("deleted", cancelled);
         Assert.Empty(_emulator.State.Uploads);
         Assert.Empty(_emulator.State.Media); // the video is not left in Uploading for good
-        Assert.False(Directory.EnumerateFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json").Any());
+        Assert.False(Directory.EnumerateFiles(CheckpointFolder, "*.json").Any());
     }
 
     [Fact]
@@ -300,6 +304,85 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_resumes_from_another_directory_and_a_finished_file_is_not_uploaded_twice()
+    {
+        // Arrange: interrupted in one directory, with two parts recorded.
+        var file = File("anywhere.mp4", 2 * 1024 * 1024, seed: 11);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_work, "elsewhere")).FullName;
+        _emulator.Faults.PartGate.HoldAfter(2);
+        using (var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2"))
+        {
+            await WaitForCheckpointAsync(2);
+            await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
+            upload.Signal("INT");
+            Assert.Equal(130, await upload.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        _emulator.Faults.PartGate.Release();
+
+        // Act: the same command from another directory; then the same file once more; then --force.
+        var (resumedExit, resumed, resumedError) = await VodProcess.RunAsync(elsewhere, Environment(), "upload", file, "--part-size", "256KiB");
+        var (againExit, again, _) = await VodProcess.RunAsync(elsewhere, Environment(), "upload", file, "--json");
+        var (forcedExit, forced, forcedError) = await VodProcess.RunAsync(elsewhere, Environment(), "upload", file, "--force");
+
+        // Assert
+        Assert.True(resumedExit == 0, resumedError);
+        Assert.Contains("Resuming", resumed);
+        var videoId = System.Text.RegularExpressions.Regex.Match(resumed, "VideoId: ([0-9a-f]+)").Groups[1].Value;
+        Assert.Equal(0, againExit);
+        var skipped = JsonDocument.Parse(again.Trim()).RootElement;
+        Assert.Equal("skipped", skipped.GetProperty("event").GetString());
+        Assert.Equal(videoId, skipped.GetProperty("mediaId").GetString());
+        Assert.True(forcedExit == 0, forcedError);
+        Assert.Equal(2, _emulator.State.Media.Count);
+        Assert.False(Directory.Exists(Path.Combine(elsewhere, ".vod_checkpoint")));
+    }
+
+    [Theory]
+    [InlineData("--parallel", "99999999999")]
+    [InlineData("--retry-duration", "Infinity")]
+    [InlineData("--refresh-margin", "1e300")]
+    [InlineData("--part-size", "99999999999GiB")]
+    public async Task Out_of_range_numbers_are_usage_errors_not_crashes(string option, string value)
+    {
+        var file = File("range.mp4", 1000);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(option, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task A_field_vod_refuses_is_a_usage_error_with_exit_2()
+    {
+        var file = File("tags.mp4", 1000);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}")));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("InvalidRequest", stderr);
+        Assert.Empty(_emulator.State.Media);
+    }
+
+    [Fact]
+    public async Task A_touched_file_says_where_the_unfinished_upload_of_its_earlier_version_is()
+    {
+        var file = File("touched.mp4", 1024 * 1024, seed: 12);
+        _emulator.Faults.FailUploadParts(0, 1.0, 403, Emulator.State.PartFailureMode.Status, "AccessDenied");
+        await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "256KiB");
+        _emulator.Faults.Reset();
+        System.IO.File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(1));
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "256KiB");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("earlier version", stderr);
+        Assert.Contains("vod cancel --key ", stderr);
+    }
+
+    [Fact]
     public async Task A_failed_upload_exits_3_with_the_error_code_and_keeps_the_checkpoint()
     {
         var file = File("denied.mp4", 2 * 1024 * 1024);
@@ -309,6 +392,6 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(3, exit);
         Assert.Contains("AccessDenied", stderr);
-        Assert.Single(Directory.GetFiles(Path.Combine(_work, ".vod_checkpoint"), "*.json"));
+        Assert.Single(Directory.GetFiles(CheckpointFolder, "*.json"));
     }
 }
