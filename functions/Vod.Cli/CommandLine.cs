@@ -33,6 +33,11 @@ internal sealed class CommandLine
             return new CommandLine("help", [], new Dictionary<string, string?> { ["help"] = null });
         }
 
+        if (args[0] is "--version")
+        {
+            return new CommandLine("version", [], new Dictionary<string, string?> { ["version"] = null });
+        }
+
         var command = args[0];
         if (!optionsByCommand.TryGetValue(command, out var allowed))
         {

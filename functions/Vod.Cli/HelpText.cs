@@ -38,7 +38,7 @@ internal static class HelpText
 
             Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, optional ALIBABA_CLOUD_SECURITY_TOKEN.
             Exit codes: 0 success, 2 usage error, 3 upload failed (code printed), 130 interrupted (resumable).
-            Run 'vod <command> --help' for a command's options.
+            Run 'vod <command> --help' for a command's options; 'vod --version' for the version.
             """,
     };
 }

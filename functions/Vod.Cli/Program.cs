@@ -28,12 +28,19 @@ var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
 CommandLine line;
 try
 {
-    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json", "keep-media", "force"]));
+    line = CommandLine.Parse(args, optionsByCommand, new HashSet<string>(["json", "keep-media", "force", "version"]));
 }
 catch (UsageException ex)
 {
     Console.Error.WriteLine(ex.Message);
     return Usage;
+}
+
+if (line.Flag("version"))
+{
+    Console.WriteLine("vod " + (typeof(StateDirectory).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        is [System.Reflection.AssemblyInformationalVersionAttribute { InformationalVersion: var version }, ..] ? version.Split('+')[0] : "unknown"));
+    return Success;
 }
 
 if (line.Help)

@@ -355,6 +355,19 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_installed_tool_reports_the_version_it_was_packed_with()
+    {
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(Testing.RepositoryPaths.Root, "functions", "Vod.Cli", "Vod.Cli.csproj"));
+        var version = project.Descendants("Version").Single().Value;
+
+        var (exit, stdout, _) = await VodProcess.RunAsync(_work, Environment(), "--version");
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"vod {version}", stdout.Trim());
+        Assert.StartsWith(Path.GetTempPath(), VodProcess.Vod, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_field_vod_refuses_is_a_usage_error_with_exit_2()
     {
         var file = File("tags.mp4", 1000);

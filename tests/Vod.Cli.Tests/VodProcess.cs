@@ -20,9 +20,36 @@ public sealed class VodProcess : IDisposable
 
     public Process Process { get; }
 
-    /// <summary>The CLI as built, in the same configuration as these tests (Debug or Release).</summary>
-    public static string VodDll { get; } = Path.Combine(Testing.RepositoryPaths.Root, "functions", "Vod.Cli", "bin",
-        AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "vod.dll");
+    private static readonly Lazy<string> Installed = new(InstallTool);
+
+    /// <summary>
+    /// The <c>vod</c> command as users get it: the CLI, built in the tests' configuration, packed as a .NET tool and
+    /// installed (once per test run) into a folder of its own with <c>dotnet tool install --tool-path</c>.
+    /// </summary>
+    public static string Vod => Installed.Value;
+
+    private static string InstallTool()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var root = Directory.CreateTempSubdirectory("vod-tool-").FullName;
+        var feed = Path.Combine(root, "feed");
+        Run("dotnet", "pack", Path.Combine(Testing.RepositoryPaths.Root, "functions", "Vod.Cli", "Vod.Cli.csproj"), "-c", configuration, "--no-build", "-o", feed, "--nologo");
+        var package = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "vod.*.nupkg").Single());
+        Run("dotnet", "tool", "install", "vod", "--tool-path", Path.Combine(root, "tools"), "--add-source", feed, "--version", package["vod.".Length..]);
+        return Path.Combine(root, "tools", "vod");
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' failed ({process.ExitCode}): {output.Result}{error}");
+        }
+    }
 
     public string Stdout
     {
@@ -50,7 +77,7 @@ public sealed class VodProcess : IDisposable
     {
         // As from a terminal, SIGINT (Ctrl+C) must reach vod: a runner started in the background (a script's '&', some
         // CI agents) ignores SIGINT, and children inherit that, so the program would never see the interrupt.
-        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", VodDll, .. args])
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", Vod, .. args])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
