@@ -30,7 +30,9 @@ internal sealed class CommandLine
     {
         if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
         {
-            return new CommandLine("help", [], new Dictionary<string, string?> { ["help"] = null });
+            // 'vod help upload' is 'vod upload --help'.
+            var topic = args.Count > 1 && args[0] == "help" && optionsByCommand.ContainsKey(args[1]) ? args[1] : "help";
+            return new CommandLine(topic, [], new Dictionary<string, string?> { ["help"] = null });
         }
 
         if (args[0] is "--version")
@@ -72,7 +74,19 @@ internal sealed class CommandLine
 
             if (flags.Contains(name))
             {
-                options[name] = null;
+                // A flag is on by itself; --flag=true and --flag=false say so explicitly.
+                switch (value?.ToLowerInvariant())
+                {
+                    case null or "true":
+                        options[name] = null;
+                        break;
+                    case "false":
+                        options.Remove(name);
+                        break;
+                    default:
+                        throw new UsageException($"--{name} takes no value (or =true, =false), not '{value}'.");
+                }
+
                 continue;
             }
 

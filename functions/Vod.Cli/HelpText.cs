@@ -28,6 +28,7 @@ internal static class HelpText
         "image" => "vod image <file> [options]\n  Uploads an image and prints ImageId, ImageURL and FileURL.\n  --image-type default|cover|watermark (default default)  --image-ext png|jpg|jpeg|gif\n" + Common,
         "checkpoints" => "vod checkpoints [--checkpoint-dir DIR] [--json]\n  Lists unfinished uploads and their progress, and damaged checkpoints with how to clean them up.",
         "cancel" => "vod cancel <file> | --key KEY [--keep-media] [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money), deletes the VOD media it\n  created (--keep-media keeps it) and removes its checkpoint.",
+        "info" => "vod info <VideoId|ImageId> [--json] [--vod-endpoint URL]\n  Shows VOD's view of a media: title, status, size, duration or URL.",
         _ => """
             vod — upload media to Alibaba Cloud ApsaraVideo VOD, resumably.
 
@@ -35,6 +36,7 @@ internal static class HelpText
               vod image <file>        upload an image; prints ImageId, ImageURL, FileURL
               vod checkpoints         list unfinished uploads
               vod cancel <file>       abort an unfinished upload, delete its media and remove its checkpoint
+              vod info <id>           VOD's view of a video or image
 
             Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, optional ALIBABA_CLOUD_SECURITY_TOKEN.
             Exit codes: 0 success, 2 usage error, 3 upload failed (code printed), 130 interrupted (resumable).

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Vod.Alibaba.Credentials;
 using Vod.Alibaba.Oss;
 using Vod.Alibaba.VodApi;
+using Vod.Alibaba.VodApi.Operations;
 using Vod.Cli;
 using Vod.Upload;
 using Vod.Upload.Checkpoints;
@@ -23,6 +24,7 @@ var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
     ["image"] = new HashSet<string>([.. mediaOptions, .. engineOptions, "image-type", "image-ext"]),
     ["checkpoints"] = new HashSet<string>(["checkpoint-dir"]),
     ["cancel"] = new HashSet<string>(["checkpoint-dir", "vod-endpoint", "region", "key"]),
+    ["info"] = new HashSet<string>(["vod-endpoint", "region"]),
 };
 
 CommandLine line;
@@ -71,6 +73,7 @@ try
         "upload" or "image" => await UploadAsync(line),
         "checkpoints" => await ListCheckpointsAsync(),
         "cancel" => await CancelAsync(line),
+        "info" => await InfoAsync(line),
         _ => throw new UsageException($"Unknown command '{line.Command}'."),
     };
 }
@@ -340,12 +343,67 @@ async Task<int> CancelAsync(CommandLine command)
         return Failed;
     }
 
+    if (json)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(new { @event = "cancelled", keys, mediaIds, mediaDeleted = !keepMedia && mediaIds.Count > 0 }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        return Success;
+    }
+
     var media = mediaIds.Count == 0 ? string.Empty : keepMedia ? $"; its media {string.Join(", ", mediaIds)} is kept" : $"; its media {string.Join(", ", mediaIds)} is deleted";
     Console.WriteLine($"Cancelled {what}: its multipart upload is aborted and its checkpoint removed{media}.");
     return Success;
 }
 
-UploadEngine Engine(HttpClient http, CommandLine command)
+// VOD's own view of a media: a video (GetVideoInfo), else an image (GetImageInfo).
+async Task<int> InfoAsync(CommandLine command)
+{
+    var id = command.Positionals.Count == 1 ? command.Positionals[0] : throw new UsageException("Usage: vod info <VideoId|ImageId> [--json]");
+    using var http = new HttpClient();
+    var vod = VodApi(http, command);
+    Dictionary<string, object?> fields;
+    try
+    {
+        try
+        {
+            var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = id }, interrupt.Token)).Video;
+            fields = new() { ["kind"] = "Video", ["id"] = video.VideoId, ["title"] = video.Title, ["status"] = video.Status, ["size"] = video.Size, ["duration"] = video.Duration, ["created"] = video.CreationTime, ["storageLocation"] = video.StorageLocation };
+        }
+        catch (Vod.Alibaba.Errors.AlibabaCloudException ex) when (ex.Kind == Vod.Alibaba.Errors.AlibabaErrorKind.MediaGone || ex.Code.EndsWith("NotFound", StringComparison.Ordinal))
+        {
+            var image = (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = id }, interrupt.Token)).ImageInfo;
+            fields = new() { ["kind"] = "Image", ["id"] = image.ImageId, ["title"] = image.Title, ["status"] = image.Status, ["size"] = image.Mezzanine?.FileSize, ["url"] = image.URL, ["created"] = image.CreationTime, ["storageLocation"] = image.StorageLocation };
+        }
+    }
+    catch (Vod.Alibaba.Errors.AlibabaCloudException ex) when (ex.Code.EndsWith("NotFound", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"VOD has no video or image '{id}'.");
+        return Failed;
+    }
+    catch (Vod.Alibaba.Errors.AlibabaCloudException ex)
+    {
+        Console.Error.WriteLine($"vod info failed: {ex.Code} from {vod.Endpoint.Host}: {ex.ServiceMessage}");
+        return Failed;
+    }
+
+    if (json)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(fields, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+    }
+    else
+    {
+        foreach (var (name, value) in fields.Where(f => f.Value is not null))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-16} {value}"));
+        }
+    }
+
+    return Success;
+}
+
+UploadEngine Engine(HttpClient http, CommandLine command) =>
+    new(VodApi(http, command), new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), new LocalCheckpointStore(checkpointDir), new UploadSourceResolver());
+
+VodClient VodApi(HttpClient http, CommandLine command)
 {
     var region = command.Get("region") ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION") ?? "cn-shanghai";
     var id = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
@@ -363,9 +421,7 @@ UploadEngine Engine(HttpClient http, CommandLine command)
     }
 
     var credential = new AlibabaCredential(id, secret, Environment.GetEnvironmentVariable("ALIBABA_CLOUD_SECURITY_TOKEN"));
-    var vod = new VodClient(http, credential, new VodClientOptions { Region = region, Endpoint = endpoint });
-    var oss = new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic });
-    return new UploadEngine(vod, oss, new LocalCheckpointStore(checkpointDir), new UploadSourceResolver());
+    return new VodClient(http, credential, new VodClientOptions { Region = region, Endpoint = endpoint });
 }
 
 static string SingleFile(CommandLine command)
@@ -376,7 +432,9 @@ static string SingleFile(CommandLine command)
     }
 
     var file = Path.GetFullPath(command.Positionals[0]);
-    return File.Exists(file) ? file : throw new UsageException($"'{command.Positionals[0]}' does not exist.");
+    return File.Exists(file) ? file
+        : Directory.Exists(file) ? throw new UsageException($"'{command.Positionals[0]}' is a directory; vod {command.Command} takes one file.")
+        : throw new UsageException($"'{command.Positionals[0]}' does not exist.");
 }
 
 static MediaKind MediaKindOf(string file)

@@ -368,6 +368,33 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_per_command_directories_explicit_flags_cancel_json_and_info_behave()
+    {
+        var clip = File("info.mp3", 50_000, seed: 13);
+
+        var (_, help, _) = await VodProcess.RunAsync(_work, Environment(), "help", "upload");
+        var (dirExit, _, dirError) = await VodProcess.RunAsync(_work, Environment(), "upload", _work);
+        var (plainExit, plain, plainError) = await VodProcess.RunAsync(_work, Environment(), "upload", clip, "--json=false");
+        var videoId = System.Text.RegularExpressions.Regex.Match(plain, "VideoId: ([0-9a-f]+)").Groups[1].Value;
+        var (infoExit, info, infoError) = await VodProcess.RunAsync(_work, Environment(), "info", videoId, "--json");
+        var (missingExit, _, missingError) = await VodProcess.RunAsync(_work, Environment(), "info", "0123456789abcdef0123456789abcdef");
+        var (cancelExit, cancelled, _) = await VodProcess.RunAsync(_work, Environment(), "cancel", "--key", "nothing-here", "--json");
+
+        Assert.StartsWith("vod upload <file>", help.Trim());
+        Assert.Equal(2, dirExit);
+        Assert.Contains("is a directory", dirError);
+        Assert.True(plainExit == 0, plainError);
+        Assert.DoesNotContain("{", plain);
+        Assert.True(infoExit == 0, infoError);
+        var media = JsonDocument.Parse(info).RootElement;
+        Assert.Equal(("Video", videoId, 50_000L), (media.GetProperty("kind").GetString(), media.GetProperty("id").GetString(), media.GetProperty("size").GetInt64()));
+        Assert.Equal(3, missingExit);
+        Assert.Contains("no video or image", missingError);
+        Assert.Equal(3, cancelExit);
+        Assert.Empty(cancelled);
+    }
+
+    [Fact]
     public async Task A_field_vod_refuses_is_a_usage_error_with_exit_2()
     {
         var file = File("tags.mp4", 1000);
