@@ -131,6 +131,7 @@ async Task<int> UploadAsync(CommandLine command)
     };
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     var engine = Engine(http, command);
+    var engineEndpoint = VodApi(http, command).Endpoint.Host;
     var history = new UploadHistory(StateDirectory.History);
     string version;
     await using (var opened = LocalFileSource.Open(file))
@@ -169,16 +170,15 @@ async Task<int> UploadAsync(CommandLine command)
     }
     catch (UploadException ex)
     {
-        if (mode != OutputMode.Terminal)
-        {
-            Console.Out.Flush();
-        }
-        else
-        {
-            Console.Out.WriteLine();
-        }
+        Console.Out.Flush();
 
-        Console.Error.WriteLine($"Upload failed: {ex.Code}: {ex.Message}");
+        // The error, the VOD endpoint it came from, and what to do next; the code once (a service's message already
+        // names it, and it is not repeated).
+        var what = ex.Message.Contains(ex.Code + ":", StringComparison.Ordinal) ? ex.Message : $"{ex.Code}: {ex.Message}";
+        var next = ex.Code == UploadErrorCodes.InvalidRequest ? "Fix the option and run it again."
+            : ex.Kind == UploadErrorKind.Retryable ? $"Run the same command again to resume, or 'vod cancel {file}' to abandon it."
+            : $"'vod cancel {file}' removes what it started.";
+        Console.Error.WriteLine($"Upload failed ({engineEndpoint}): {what} {next}");
 
         // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
         return ex.Code == UploadErrorCodes.InvalidRequest ? Usage : Failed;

@@ -9,25 +9,33 @@ namespace Vod.Cli;
 /// <summary>How progress is shown.</summary>
 internal enum OutputMode
 {
-    /// <summary>A live bar with speed and ETA, redrawn in place.</summary>
+    /// <summary>A live bar with speed and ETA, redrawn in place; events print as lines above it.</summary>
     Terminal,
 
-    /// <summary>Plain lines (output redirected): one every 10 %.</summary>
+    /// <summary>Plain lines (output redirected): one every 10 %, and every event.</summary>
     Lines,
 
     /// <summary>One JSON object per event, for machines.</summary>
     Json,
 }
 
-/// <summary>Turns engine events into what the user sees.</summary>
+/// <summary>
+/// Turns engine events into what the user sees: honest numbers (bytes sent by this run, not counting parts an earlier
+/// run stored), the phases, every retry and refresh, and a summary at the end.
+/// </summary>
 internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUploadObserver
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _startBytes = -1;
+    private long _reusedBytes;
+    private int _reusedParts;
+    private long _lastBytes;
     private int _lastDecile = -1;
     private long _lastDraw;
+    private bool _barShown;
+    private int _retries;
+    private int _refreshes;
 
     public void OnStarted(UploadStarted started)
     {
@@ -36,11 +44,25 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
             if (mode == OutputMode.Json)
             {
                 Write(new { @event = "started", mediaId = started.MediaId, kind = started.Kind.ToString(), totalBytes = started.TotalBytes, parts = started.PartCount, resumed = started.Resumed });
+                return;
             }
-            else
+
+            output.WriteLine($"{(started.Resumed ? "Resuming" : "Uploading")} {Units.Bytes(started.TotalBytes)} as {started.Kind.ToString().ToLowerInvariant()} {started.MediaId} ({started.PartCount} part{(started.PartCount == 1 ? string.Empty : "s")})");
+        }
+    }
+
+    public void OnPartsReused(int partsDone, int partCount, long bytesDone)
+    {
+        lock (_sync)
+        {
+            (_reusedParts, _reusedBytes, _lastBytes) = (partsDone, bytesDone, Math.Max(_lastBytes, bytesDone));
+            if (mode == OutputMode.Json)
             {
-                output.WriteLine($"{(started.Resumed ? "Resuming" : "Uploading")} {Mib(started.TotalBytes)} as {started.Kind.ToString().ToLowerInvariant()} {started.MediaId} ({started.PartCount} part{(started.PartCount == 1 ? string.Empty : "s")})");
+                Write(new { @event = "partsReused", partsDone, parts = partCount, bytesDone });
+                return;
             }
+
+            Line($"{partsDone} of {partCount} parts were already uploaded ({Units.Bytes(bytesDone)}); sending the rest.");
         }
     }
 
@@ -48,14 +70,9 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
-            if (_startBytes < 0)
-            {
-                _startBytes = progress.BytesUploaded - Math.Min(progress.BytesUploaded, progress.TotalBytes / Math.Max(1, progress.PartCount));
-            }
-
+            _lastBytes = progress.BytesUploaded;
             var seconds = Math.Max(0.001, _clock.Elapsed.TotalSeconds);
-            var speed = (progress.BytesUploaded - _startBytes) / seconds;
-            var remaining = speed > 0 ? TimeSpan.FromSeconds((progress.TotalBytes - progress.BytesUploaded) / speed) : TimeSpan.Zero;
+            var speed = Math.Max(0, progress.BytesUploaded - _reusedBytes) / seconds;
             switch (mode)
             {
                 case OutputMode.Json:
@@ -66,7 +83,7 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                     if (decile != _lastDecile)
                     {
                         _lastDecile = decile;
-                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress {progress.Percent,6:0.0}%  {Mib(progress.BytesUploaded)} of {Mib(progress.TotalBytes)}  {Mib((long)speed)}/s"));
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress {progress.Percent,6:0.0}%  {Units.Bytes(progress.BytesUploaded)} of {Units.Bytes(progress.TotalBytes)}  {Units.Bytes((long)speed)}/s"));
                     }
 
                     break;
@@ -77,17 +94,28 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                     }
 
                     _lastDraw = _clock.ElapsedMilliseconds;
+                    var remaining = speed > 0 ? TimeSpan.FromSeconds((progress.TotalBytes - progress.BytesUploaded) / speed) : TimeSpan.Zero;
                     const int width = 30;
                     var filled = (int)(width * progress.Percent / 100);
                     var bar = new string('#', filled) + new string('.', width - filled);
-                    output.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{bar}] {progress.Percent,6:0.0}%  {Mib(progress.BytesUploaded)}/{Mib(progress.TotalBytes)}  {Mib((long)speed)}/s  ETA {remaining:hh\\:mm\\:ss}  "));
-                    if (progress.BytesUploaded >= progress.TotalBytes)
-                    {
-                        output.WriteLine();
-                    }
-
+                    output.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{bar}] {progress.Percent,6:0.0}%  {Units.Bytes(progress.BytesUploaded)}/{Units.Bytes(progress.TotalBytes)}  {Units.Bytes((long)speed)}/s  ETA {remaining:hh\\:mm\\:ss}  "));
+                    _barShown = true;
                     break;
             }
+        }
+    }
+
+    public void OnCompleting()
+    {
+        lock (_sync)
+        {
+            if (mode == OutputMode.Json)
+            {
+                Write(new { @event = "completing" });
+                return;
+            }
+
+            Line("All parts stored; completing the object and verifying its CRC-64 …");
         }
     }
 
@@ -95,14 +123,14 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
+            _refreshes++;
             if (mode == OutputMode.Json)
             {
                 Write(new { @event = "tokenRefreshed", mediaId, afterExpiry });
+                return;
             }
-            else if (mode == OutputMode.Lines)
-            {
-                output.WriteLine($"credentials refreshed{(afterExpiry ? " after expiry" : string.Empty)}");
-            }
+
+            Line($"upload credentials refreshed{(afterExpiry ? " after they expired" : string.Empty)}");
         }
     }
 
@@ -110,14 +138,29 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
+            _retries++;
             if (mode == OutputMode.Json)
             {
                 Write(new { @event = "partRetried", part = partNumber, attempt, code = errorCode });
+                return;
             }
-            else if (mode == OutputMode.Lines)
+
+            Line($"part {partNumber} failed with {errorCode}; attempt {attempt} follows");
+        }
+    }
+
+    public void OnStepRetried(string stepName, string errorCode, TimeSpan delay)
+    {
+        lock (_sync)
+        {
+            _retries++;
+            if (mode == OutputMode.Json)
             {
-                output.WriteLine($"part {partNumber} failed with {errorCode}; attempt {attempt}");
+                Write(new { @event = "stepRetried", step = stepName, code = errorCode, delaySeconds = delay.TotalSeconds });
+                return;
             }
+
+            Line(string.Create(CultureInfo.InvariantCulture, $"{stepName} failed with {errorCode}; trying again in {delay.TotalSeconds:0.#} s"));
         }
     }
 
@@ -125,6 +168,8 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
+            var seconds = _clock.Elapsed.TotalSeconds;
+            var sent = Math.Max(0, result.Size - _reusedBytes);
             if (mode == OutputMode.Json)
             {
                 Write(new
@@ -136,12 +181,17 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                     imageUrl = result.ImageUrl,
                     fileUrl = result.FileUrl,
                     size = result.Size,
+                    bytesSent = sent,
+                    bytesReused = _reusedBytes,
+                    retries = _retries,
+                    tokenRefreshes = _refreshes,
                     crc64 = result.Crc64.ToString(CultureInfo.InvariantCulture),
-                    seconds = Math.Round(_clock.Elapsed.TotalSeconds, 3),
+                    seconds = Math.Round(seconds, 3),
                 });
                 return;
             }
 
+            EndBar();
             if (result.Kind == MediaKind.Video)
             {
                 output.WriteLine($"VideoId: {result.MediaId}");
@@ -153,7 +203,9 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                 output.WriteLine($"FileURL: {result.FileUrl}");
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Uploaded {Mib(result.Size)} in {_clock.Elapsed.TotalSeconds:0.0} s; CRC-64 {result.Crc64} verified by OSS."));
+            var reused = _reusedParts > 0 ? $", {Units.Bytes(_reusedBytes)} reused from an earlier run" : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Uploaded {Units.Bytes(result.Size)}: {Units.Bytes(sent)} sent in {seconds:0.0} s ({Units.Bytes((long)(sent / Math.Max(0.001, seconds)))}/s){reused}; {_retries} retr{(_retries == 1 ? "y" : "ies")}, {_refreshes} credential refresh{(_refreshes == 1 ? string.Empty : "es")}; CRC-64 {result.Crc64} verified by OSS."));
         }
     }
 
@@ -164,11 +216,28 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
             if (mode == OutputMode.Json)
             {
                 Write(new { @event = "failed", code, message });
+                return;
             }
+
+            EndBar();
+        }
+    }
+
+    // An event line on a terminal goes above the bar: end the bar's line first; the next progress draws it again.
+    private void Line(string text)
+    {
+        EndBar();
+        output.WriteLine(text);
+    }
+
+    private void EndBar()
+    {
+        if (_barShown)
+        {
+            output.WriteLine();
+            _barShown = false;
         }
     }
 
     private void Write(object value) => output.WriteLine(JsonSerializer.Serialize(value, Json));
-
-    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
 }

@@ -13,6 +13,21 @@ public interface IUploadObserver
     {
     }
 
+    /// <summary>A resumed upload found parts already stored (and verified): they are not sent again.</summary>
+    void OnPartsReused(int partsDone, int partCount, long bytesDone)
+    {
+    }
+
+    /// <summary>Every part is stored; the object is being completed and its CRC-64 verified.</summary>
+    void OnCompleting()
+    {
+    }
+
+    /// <summary>A step failed and runs again (or goes back to an earlier one) after <paramref name="delay"/>.</summary>
+    void OnStepRetried(string stepName, string errorCode, TimeSpan delay)
+    {
+    }
+
     /// <summary>More bytes are stored.</summary>
     void OnProgress(UploadProgress progress)
     {

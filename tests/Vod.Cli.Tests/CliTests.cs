@@ -172,6 +172,7 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(0, imageExit);
         Assert.Matches("ImageId: [0-9a-f]{32}", imageOut);
+        Assert.Contains("48.8 KiB", imageOut); // 50,000 bytes, not "0.0 MiB"
         Assert.Contains("ImageURL: http://", imageOut);
         Assert.Contains("FileURL: http://", imageOut);
         Assert.Equal(0, videoExit);
@@ -328,6 +329,9 @@ public sealed class CliTests : IAsyncLifetime
         // Assert
         Assert.True(resumedExit == 0, resumedError);
         Assert.Contains("Resuming", resumed);
+        Assert.Matches("[0-9]+ of 8 parts were already uploaded", resumed);
+        Assert.Contains("reused from an earlier run", resumed);
+        Assert.Contains("completing the object", resumed);
         var videoId = System.Text.RegularExpressions.Regex.Match(resumed, "VideoId: ([0-9a-f]+)").Groups[1].Value;
         Assert.Equal(0, againExit);
         var skipped = JsonDocument.Parse(again.Trim()).RootElement;
@@ -432,6 +436,9 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(3, exit);
         Assert.Contains("AccessDenied", stderr);
+        Assert.Contains("127.0.0.1", stderr);
+        Assert.Contains("vod cancel", stderr);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(stderr, "AccessDenied:"));
         Assert.Single(Directory.GetFiles(CheckpointFolder, "*.json"));
     }
 }

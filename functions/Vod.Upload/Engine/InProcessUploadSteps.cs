@@ -19,13 +19,25 @@ internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest re
     public Task<StepResult<UploadSession>> CreateOrRefreshAsync(UploadPlan plan) =>
         RunAsync(() => engine.CreateOrRefreshAsync(plan, request.Metadata, request.Options, observer, cancellationToken));
 
-    public Task<StepResult<MultipartState>> InitiateOrResumeAsync(UploadSession session) =>
-        RunAsync(() => engine.InitiateOrResumeAsync(session, request.Options, cancellationToken));
+    public async Task<StepResult<MultipartState>> InitiateOrResumeAsync(UploadSession session)
+    {
+        var state = await RunAsync(() => engine.InitiateOrResumeAsync(session, request.Options, cancellationToken)).ConfigureAwait(false);
+        if (state.Value is { PartsDone: > 0, ObjectComplete: false } resumed)
+        {
+            observer.OnPartsReused(resumed.PartsDone, session.Plan.Parts.PartCount, resumed.BytesDone);
+        }
+
+        return state;
+    }
 
     public Task<StepResult<PartBatchResult>> UploadPartsAsync(UploadSession session) =>
         RunAsync(() => engine.UploadPartsAsync(session, 1, session.Plan.Parts.PartCount, request.Options, observer, cancellationToken));
 
-    public Task<StepResult<UploadResult>> CompleteAsync(UploadSession session) => RunAsync(() => engine.CompleteAsync(session, request.Options, cancellationToken));
+    public Task<StepResult<UploadResult>> CompleteAsync(UploadSession session)
+    {
+        observer.OnCompleting();
+        return RunAsync(() => engine.CompleteAsync(session, request.Options, cancellationToken));
+    }
 
     public Task<StepResult<bool>> CleanUpAsync(UploadSession session) => RunAsync(async () =>
     {
@@ -40,6 +52,7 @@ internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest re
         if (failure is not null && decision.Next != UploadPhase.Failed)
         {
             UploadEvents.StepFailed(logger, phase, request.Source.Location, failure, decision.Next);
+            observer.OnStepRetried(phase.ToString(), failure.Code, decision.Delay);
         }
     }
 

@@ -25,6 +25,12 @@ internal sealed class MonotonicObserver(IUploadObserver inner) : IUploadObserver
         }
     }
 
+    public void OnPartsReused(int partsDone, int partCount, long bytesDone) => inner.OnPartsReused(partsDone, partCount, bytesDone);
+
+    public void OnCompleting() => inner.OnCompleting();
+
+    public void OnStepRetried(string stepName, string errorCode, TimeSpan delay) => inner.OnStepRetried(stepName, errorCode, delay);
+
     public void OnTokenRefreshed(string mediaId, bool afterExpiry) => inner.OnTokenRefreshed(mediaId, afterExpiry);
 
     public void OnPartRetried(int partNumber, int attempt, string errorCode) => inner.OnPartRetried(partNumber, attempt, errorCode);
