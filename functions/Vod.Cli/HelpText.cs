@@ -24,7 +24,7 @@ internal static class HelpText
 
     public static string For(string command) => command switch
     {
-        "upload" => "vod upload <file> [options]\n  Uploads a video or audio file to VOD and prints its VideoId. Run it again after an\n  interruption to resume.\n" + Common,
+        "upload" => "vod upload <file | blob URL> [options]\n  Uploads a video or audio file, or an Azure blob (its URL with a SAS, or signed in with Entra ID),\n  to VOD and prints its VideoId. Run it again after an interruption to resume.\n" + Common,
         "image" => "vod image <file> [options]\n  Uploads an image and prints ImageId, ImageURL and FileURL.\n  --image-type default|cover|watermark (default default)  --image-ext png|jpg|jpeg|gif\n" + Common,
         "checkpoints" => "vod checkpoints [--checkpoint-dir DIR] [--json]\n  Lists unfinished uploads and their progress, and damaged checkpoints with how to clean them up.",
         "cancel" => "vod cancel <file> | --key KEY [--keep-media] [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money), deletes the VOD media it\n  created (--keep-media keeps it) and removes its checkpoint.",

@@ -85,8 +85,11 @@ catch (UsageException ex)
 
 async Task<int> UploadAsync(CommandLine command)
 {
-    var file = SingleFile(command);
-    var kind = MediaKindOf(file);
+    // A file path, or a blob's URL: the same upload either way, the blob read by ranges.
+    var blobUrl = command.Positionals.Count == 1 && BlobUrlSource.IsUrl(command.Positionals[0]) ? BlobUrlSource.Parse(command.Positionals[0]) : null;
+    var file = blobUrl?.Location ?? SingleFile(command);
+    var reference = blobUrl?.Reference ?? SourceReference.FromFile(file);
+    var kind = MediaKindOf(reference.FileName);
     if (command.Command == "upload" && kind == MediaKind.Image)
     {
         throw new UsageException($"'{file}' is an image: use 'vod image {file}'.");
@@ -130,13 +133,24 @@ async Task<int> UploadAsync(CommandLine command)
         ImageExt = command.Get("image-ext"),
     };
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-    var engine = Engine(http, command);
+    var engine = Engine(http, command, blobUrl?.Service);
     var engineEndpoint = VodApi(http, command).Endpoint.Host;
     var history = new UploadHistory(StateDirectory.History);
     string version;
-    await using (var opened = LocalFileSource.Open(file))
+    try
     {
+        await using var opened = await new UploadSourceResolver(blobUrl?.Service).OpenAsync(reference, interrupt.Token);
         version = opened.Identity.Version;
+    }
+    catch (UploadException ex)
+    {
+        throw new UsageException(ex.Message);
+    }
+    catch (Azure.RequestFailedException ex)
+    {
+        // The status and code say what went wrong; the SDK's long message adds request details.
+        Console.Error.WriteLine($"The blob could not be read: {ex.Status} {ex.ErrorCode}.");
+        return Failed;
     }
 
     // This very version already reached VOD: say so instead of creating another video (--force uploads it again).
@@ -158,7 +172,7 @@ async Task<int> UploadAsync(CommandLine command)
     var reporter = new ProgressReporter(Console.Out, mode);
     try
     {
-        var result = await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, options), reporter, interrupt.Token);
+        var result = await engine.UploadAsync(new UploadRequest(reference, metadata, options), reporter, interrupt.Token);
         history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
         return Success;
     }
@@ -400,8 +414,8 @@ async Task<int> InfoAsync(CommandLine command)
     return Success;
 }
 
-UploadEngine Engine(HttpClient http, CommandLine command) =>
-    new(VodApi(http, command), new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), new LocalCheckpointStore(checkpointDir), new UploadSourceResolver());
+UploadEngine Engine(HttpClient http, CommandLine command, Azure.Storage.Blobs.BlobServiceClient? blobs = null) =>
+    new(VodApi(http, command), new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), new LocalCheckpointStore(checkpointDir), new UploadSourceResolver(blobs));
 
 VodClient VodApi(HttpClient http, CommandLine command)
 {

@@ -399,6 +399,39 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_blob_named_by_its_sas_url_is_uploaded_by_ranges_and_the_sas_is_kept_nowhere()
+    {
+        // Arrange: a blob in Azurite and a read-only SAS URL for it.
+        await using var azurite = await Testing.Azurite.StartAsync();
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "media");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("talks/keynote.mp4");
+        var data = new byte[3 * 1024 * 1024 + 5];
+        new Random(14).NextBytes(data);
+        await blob.UploadAsync(BinaryData.FromBytes(data));
+        var sasUrl = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
+        var signature = System.Web.HttpUtility.ParseQueryString(sasUrl.Query)["sig"]!;
+
+        // Act
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", sasUrl.ToString(), "--part-size", "1MiB", "--title", "Keynote");
+        var (again, skipped, _) = await VodProcess.RunAsync(_work, Environment(), "upload", sasUrl.ToString());
+
+        // Assert: the blob's bytes in VOD; the SAS in no output, checkpoint or history.
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(data, System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
+        Assert.Equal("Keynote", _emulator.State.Media.Values.Single().Title);
+        Assert.Equal(0, again);
+        Assert.Contains("Already uploaded", skipped);
+        var kept = string.Join('\n', Directory.GetFiles(StateHome, "*", SearchOption.AllDirectories).Select(System.IO.File.ReadAllText));
+        Assert.Contains("keynote.mp4", kept);
+        foreach (var text in new[] { stdout, stderr, skipped, kept })
+        {
+            Assert.DoesNotContain(signature, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(signature), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_field_vod_refuses_is_a_usage_error_with_exit_2()
     {
         var file = File("tags.mp4", 1000);
