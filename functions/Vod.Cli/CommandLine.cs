@@ -57,6 +57,12 @@ internal sealed class CommandLine
                 continue;
             }
 
+            // The short forms people type: -j 4 is --jobs 4, -p 8 is --parallel 8.
+            if (arg is "-j" or "-p")
+            {
+                arg = arg == "-j" ? "--jobs" : "--parallel";
+            }
+
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 positionals.Add(arg);

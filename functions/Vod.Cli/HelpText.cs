@@ -5,7 +5,7 @@ internal static class HelpText
 {
     private const string Common = """
           --part-size SIZE          part size, e.g. 8MiB (default 8 MiB; 100 KiB–2 GiB; raised to fit 10,000 parts)
-          --parallel N              parts in flight (default 5)
+          -p, --parallel N          parts in flight (default 5)
           --retry-count N           retries of a part within a step (default 3)
           --step-retry-count N      runs of a step again after throttling, 5xx or network errors (default 3);
                                     a part is sent at most (retry-count + 1) × (step-retry-count + 1) times
@@ -16,6 +16,9 @@ internal static class HelpText
           --checkpoint-dir DIR      where resumable checkpoints live (default $XDG_STATE_HOME/vod/checkpoints,
                                     else ~/.local/state/vod/checkpoints), so a run resumes from any directory
           --force                   upload a file again even if this version already reached VOD
+        A folder instead of a file uploads every matching file in it (and below):
+          --include GLOB --exclude GLOB   file-name patterns (default: every file VOD takes)
+          -j, --jobs N              files at a time (default 1; 1–16); one line per file, then the totals
           --json                    one JSON object per event on stdout
         Media fields:
           --title TEXT --cate-id N --tags a,b --description TEXT --template-group-id ID --workflow-id ID
@@ -24,7 +27,7 @@ internal static class HelpText
 
     public static string For(string command) => command switch
     {
-        "upload" => "vod upload <file | blob URL> [options]\n  Uploads a video or audio file, or an Azure blob (its URL with a SAS, or signed in with Entra ID),\n  to VOD and prints its VideoId. Run it again after an interruption to resume.\n" + Common,
+        "upload" => "vod upload <file | folder | blob URL> [options]\n  Uploads a video or audio file, a folder of them, or an Azure blob (its URL with a SAS, or signed in with Entra ID),\n  to VOD and prints its VideoId. Run it again after an interruption to resume.\n" + Common,
         "image" => "vod image <file> [options]\n  Uploads an image and prints ImageId, ImageURL and FileURL.\n  --image-type default|cover|watermark (default default)  --image-ext png|jpg|jpeg|gif\n" + Common,
         "checkpoints" => "vod checkpoints [--checkpoint-dir DIR] [--json]\n  Lists unfinished uploads and their progress, and damaged checkpoints with how to clean them up.",
         "cancel" => "vod cancel <file> | --key KEY [--keep-media] [--checkpoint-dir DIR] [--vod-endpoint URL]\n  Aborts the unfinished upload of <file> (no parts are left to cost money), deletes the VOD media it\n  created (--keep-media keeps it) and removes its checkpoint.",

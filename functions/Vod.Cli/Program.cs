@@ -17,7 +17,7 @@ const int Failed = 3;
 const int Interrupted = 130;
 
 string[] mediaOptions = ["title", "cate-id", "tags", "description", "template-group-id", "workflow-id", "storage-location", "user-data", "app-id"];
-string[] engineOptions = ["part-size", "parallel", "retry-count", "step-retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint"];
+string[] engineOptions = ["part-size", "parallel", "retry-count", "step-retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint", "jobs", "include", "exclude"];
 var optionsByCommand = new Dictionary<string, IReadOnlySet<string>>
 {
     ["upload"] = new HashSet<string>([.. mediaOptions, .. engineOptions]),
@@ -85,21 +85,6 @@ catch (UsageException ex)
 
 async Task<int> UploadAsync(CommandLine command)
 {
-    // A file path, or a blob's URL: the same upload either way, the blob read by ranges.
-    var blobUrl = command.Positionals.Count == 1 && BlobUrlSource.IsUrl(command.Positionals[0]) ? BlobUrlSource.Parse(command.Positionals[0]) : null;
-    var file = blobUrl?.Location ?? SingleFile(command);
-    var reference = blobUrl?.Reference ?? SourceReference.FromFile(file);
-    var kind = MediaKindOf(reference.FileName);
-    if (command.Command == "upload" && kind == MediaKind.Image)
-    {
-        throw new UsageException($"'{file}' is an image: use 'vod image {file}'.");
-    }
-
-    if (command.Command == "image" && kind != MediaKind.Image)
-    {
-        throw new UsageException($"'{file}' is not an image (png, jpg, jpeg, gif): use 'vod upload {file}'.");
-    }
-
     var options = new UploadOptions
     {
         PartSize = command.Size("part-size"),
@@ -132,6 +117,26 @@ async Task<int> UploadAsync(CommandLine command)
         ImageType = command.Get("image-type"),
         ImageExt = command.Get("image-ext"),
     };
+    if (command.Positionals.Count == 1 && Directory.Exists(command.Positionals[0]))
+    {
+        return await UploadDirectoryAsync(command, Path.GetFullPath(command.Positionals[0]), options, metadata);
+    }
+
+    // A file path, or a blob's URL: the same upload either way, the blob read by ranges.
+    var blobUrl = command.Positionals.Count == 1 && BlobUrlSource.IsUrl(command.Positionals[0]) ? BlobUrlSource.Parse(command.Positionals[0]) : null;
+    var file = blobUrl?.Location ?? SingleFile(command);
+    var reference = blobUrl?.Reference ?? SourceReference.FromFile(file);
+    var kind = MediaKindOf(reference.FileName);
+    if (command.Command == "upload" && kind == MediaKind.Image)
+    {
+        throw new UsageException($"'{file}' is an image: use 'vod image {file}'.");
+    }
+
+    if (command.Command == "image" && kind != MediaKind.Image)
+    {
+        throw new UsageException($"'{file}' is not an image (png, jpg, jpeg, gif): use 'vod upload {file}'.");
+    }
+
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     var engine = Engine(http, command, blobUrl?.Service);
     var engineEndpoint = VodApi(http, command).Endpoint.Host;
@@ -196,6 +201,124 @@ async Task<int> UploadAsync(CommandLine command)
 
         // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
         return ex.Code == UploadErrorCodes.InvalidRequest ? Usage : Failed;
+    }
+}
+
+// Every matching file under a folder, --jobs at a time: one line per file as it ends, then the totals. Each file is an
+// upload of its own (its own checkpoint, lock and history entry), so an interrupted batch resumes file by file.
+async Task<int> UploadDirectoryAsync(CommandLine command, string directory, UploadOptions options, MediaMetadata metadata)
+{
+    if (metadata.Title is not null)
+    {
+        throw new UsageException("--title names one file; a folder's files take their own names.");
+    }
+
+    var jobs = command.Int("jobs") ?? 1;
+    if (jobs is < 1 or > 16)
+    {
+        throw new UsageException($"--jobs must be 1–16, not {jobs}.");
+    }
+
+    var include = command.Get("include") ?? "*";
+    var exclude = command.Get("exclude");
+    var wantImages = command.Command == "image";
+    var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+        .Where(f => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(include, Path.GetFileName(f))
+            && (exclude is null || !System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(exclude, Path.GetFileName(f))))
+        .Where(f => TryKind(f) is { } k && (k == MediaKind.Image) == wantImages)
+        .Order(StringComparer.Ordinal)
+        .ToList();
+    if (files.Count == 0)
+    {
+        Console.Error.WriteLine($"No {(wantImages ? "image" : "video or audio")} files match '{include}' in {directory}.");
+        return Failed;
+    }
+
+    using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+    var engine = Engine(http, command);
+    var history = new UploadHistory(StateDirectory.History);
+    var gate = new Lock();
+    int uploaded = 0, skipped = 0, failed = 0;
+    long bytes = 0;
+    void Report(string status, string file, string detail)
+    {
+        lock (gate)
+        {
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { @event = "file", status, file, detail }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+            }
+            else
+            {
+                Console.WriteLine($"{status,-8} {Path.GetRelativePath(directory, file)}  {detail}");
+            }
+        }
+    }
+
+    try
+    {
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = interrupt.Token }, async (file, token) =>
+        {
+            string version;
+            await using (var opened = LocalFileSource.Open(file))
+            {
+                version = opened.Identity.Version;
+            }
+
+            if (!command.Flag("force") && history.Find(file, version) is { } earlier)
+            {
+                Interlocked.Increment(ref skipped);
+                Report("skipped", file, $"already uploaded: {earlier.MediaId}");
+                return;
+            }
+
+            try
+            {
+                var result = await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, options), null, token);
+                lock (gate)
+                {
+                    history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
+                }
+
+                Interlocked.Increment(ref uploaded);
+                Interlocked.Add(ref bytes, result.Size);
+                Report("uploaded", file, $"{result.MediaId}  {Units.Bytes(result.Size)}");
+            }
+            catch (UploadException ex)
+            {
+                Interlocked.Increment(ref failed);
+                Report("failed", file, ex.Message.Contains(ex.Code + ":", StringComparison.Ordinal) ? ex.Message : $"{ex.Code}: {ex.Message}");
+            }
+        });
+    }
+    catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Interrupted. Run the same command again: finished files are skipped, unfinished ones resume.");
+        return Interrupted;
+    }
+
+    var total = $"{uploaded} uploaded ({Units.Bytes(bytes)}), {skipped} skipped, {failed} failed";
+    if (json)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(new { @event = "summary", uploaded, skipped, failed, bytes }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+    }
+    else
+    {
+        Console.WriteLine(total);
+    }
+
+    return failed == 0 ? Success : Failed;
+
+    static MediaKind? TryKind(string file)
+    {
+        try
+        {
+            return MediaKinds.FromFileName(file);
+        }
+        catch (UploadException)
+        {
+            return null;
+        }
     }
 }
 

@@ -377,16 +377,16 @@ public sealed class CliTests : IAsyncLifetime
         var clip = File("info.mp3", 50_000, seed: 13);
 
         var (_, help, _) = await VodProcess.RunAsync(_work, Environment(), "help", "upload");
-        var (dirExit, _, dirError) = await VodProcess.RunAsync(_work, Environment(), "upload", _work);
+        var (dirExit, _, dirError) = await VodProcess.RunAsync(_work, Environment(), "upload", Directory.CreateDirectory(Path.Combine(_work, "empty")).FullName);
         var (plainExit, plain, plainError) = await VodProcess.RunAsync(_work, Environment(), "upload", clip, "--json=false");
         var videoId = System.Text.RegularExpressions.Regex.Match(plain, "VideoId: ([0-9a-f]+)").Groups[1].Value;
         var (infoExit, info, infoError) = await VodProcess.RunAsync(_work, Environment(), "info", videoId, "--json");
         var (missingExit, _, missingError) = await VodProcess.RunAsync(_work, Environment(), "info", "0123456789abcdef0123456789abcdef");
         var (cancelExit, cancelled, _) = await VodProcess.RunAsync(_work, Environment(), "cancel", "--key", "nothing-here", "--json");
 
-        Assert.StartsWith("vod upload <file>", help.Trim());
-        Assert.Equal(2, dirExit);
-        Assert.Contains("is a directory", dirError);
+        Assert.StartsWith("vod upload <file", help.Trim());
+        Assert.Equal(3, dirExit);
+        Assert.Contains("No video or audio files match", dirError);
         Assert.True(plainExit == 0, plainError);
         Assert.DoesNotContain("{", plain);
         Assert.True(infoExit == 0, infoError);
@@ -429,6 +429,34 @@ public sealed class CliTests : IAsyncLifetime
             Assert.DoesNotContain(signature, text, StringComparison.Ordinal);
             Assert.DoesNotContain(Uri.EscapeDataString(signature), text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_folder_uploads_its_matching_files_a_line_each_and_a_second_run_skips_the_finished_ones()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "batch")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        foreach (var (name, size) in new[] { ("a.mp4", 300_000), ("sub/b.mp3", 200_000), ("c.png", 1000), ("notes.txt", 10), ("d.mov", 150_000) })
+        {
+            var data = new byte[size];
+            new Random(size).NextBytes(data);
+            System.IO.File.WriteAllBytes(Path.Combine(folder, name), data);
+        }
+
+        var (firstExit, first, firstError) = await VodProcess.RunAsync(_work, Environment(), "upload", folder, "-j", "2", "--exclude", "d*");
+        var (secondExit, second, _) = await VodProcess.RunAsync(_work, Environment(), "upload", folder);
+
+        Assert.True(firstExit == 0, firstError);
+        Assert.Matches("uploaded +a\\.mp4", first);
+        Assert.Matches("uploaded +sub/b\\.mp3", first);
+        Assert.DoesNotContain("c.png", first);
+        Assert.DoesNotContain("d.mov", first);
+        Assert.Contains("2 uploaded", first);
+        Assert.Equal(0, secondExit);
+        Assert.Matches("skipped +a\\.mp4", second);
+        Assert.Matches("uploaded +d\\.mov", second);
+        Assert.Contains("1 uploaded (146.5 KiB), 2 skipped, 0 failed", second);
+        Assert.Equal(3, _emulator.State.Media.Count);
     }
 
     [Fact]
