@@ -42,7 +42,8 @@ internal static class HelpText
               vod info <id>           VOD's view of a video or image
 
             Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, optional ALIBABA_CLOUD_SECURITY_TOKEN.
-            Exit codes: 0 success, 2 usage error, 3 upload failed (code printed), 130 interrupted (resumable).
+            Exit codes: 0 success, 1 unexpected failure (one line; details in a log file), 2 usage error,
+            3 upload failed (code printed), 130 interrupted (resumable).
             Run 'vod <command> --help' for a command's options; 'vod --version' for the version.
             """,
     };

@@ -15,6 +15,7 @@ const int Success = 0;
 const int Usage = 2;
 const int Failed = 3;
 const int Interrupted = 130;
+const int Unexpected = 1;
 
 string[] mediaOptions = ["title", "cate-id", "tags", "description", "template-group-id", "workflow-id", "storage-location", "user-data", "app-id"];
 string[] engineOptions = ["part-size", "parallel", "retry-count", "step-retry-count", "retry-duration", "region", "refresh-margin", "checkpoint-dir", "vod-endpoint", "jobs", "include", "exclude"];
@@ -81,6 +82,18 @@ catch (UsageException ex)
 {
     Console.Error.WriteLine(ex.Message);
     return Usage;
+}
+catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted.");
+    return Interrupted;
+}
+catch (Exception ex)
+{
+    // A defect, or something no command foresaw: one line for the user, the details (stack trace included) in a file.
+    var log = CrashLog.Write(ex, args);
+    Console.Error.WriteLine($"vod failed unexpectedly: {ex.GetType().Name}: {ex.Message.Split('\n')[0]} (details in {log})");
+    return Unexpected;
 }
 
 async Task<int> UploadAsync(CommandLine command)
