@@ -460,6 +460,21 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_image_extension_that_contradicts_the_files_bytes_is_refused()
+    {
+        var png = Path.Combine(_work, "shot.png");
+        System.IO.File.WriteAllBytes(png, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. new byte[5000]]);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "image", png, "--image-ext", "jpg");
+        var (pngExit, _, pngError) = await VodProcess.RunAsync(_work, Environment(), "image", png);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("PNG image, not 'jpg'", stderr);
+        Assert.True(pngExit == 0, pngError);
+        Assert.Single(_emulator.State.Media);
+    }
+
+    [Fact]
     public async Task A_field_vod_refuses_is_a_usage_error_with_exit_2()
     {
         var file = File("tags.mp4", 1000);

@@ -22,6 +22,17 @@ internal static class PlanStep
 
         var kind = MediaKinds.FromFileName(request.Source.FileName);
         await using var source = await services.Sources.OpenAsync(request.Source, cancellationToken).ConfigureAwait(false);
+        if (kind == MediaKind.Image && source.Identity.Size >= ImageFormat.SignatureLength)
+        {
+            var head = new byte[ImageFormat.SignatureLength];
+            await source.ReadAsync(0, head, cancellationToken).ConfigureAwait(false);
+            var declared = request.Metadata.ImageExt ?? Alibaba.VodApi.VodMediaRules.ExtensionOf(request.Source.FileName);
+            if (ImageFormat.Detect(head) is { } format && !ImageFormat.Names(declared, format))
+            {
+                throw new UploadException(UploadErrorCodes.InvalidRequest, $"The file is a {format.ToUpperInvariant()} image, not '{declared}'.", UploadErrorKind.Fatal);
+            }
+        }
+
         var key = UploadCheckpoint.KeyFor(source.Identity);
         var parts = PartPlan.For(source.Identity.Size, request.Options.PartSize, kind);
         var existing = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false);
