@@ -151,8 +151,9 @@ async Task<int> UploadAsync(CommandLine command)
     }
 
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-    var engine = Engine(http, command, blobUrl?.Service);
-    var engineEndpoint = VodApi(http, command).Endpoint.Host;
+    var vod = VodApi(http, command);
+    var engine = Engine(vod, http, blobUrl?.Service);
+    var engineEndpoint = vod.Endpoint.Host;
     var history = new UploadHistory(StateDirectory.History);
     string version;
     try
@@ -248,7 +249,7 @@ async Task<int> UploadDirectoryAsync(CommandLine command, string directory, Uplo
     }
 
     using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-    var engine = Engine(http, command);
+    var engine = Engine(VodApi(http, command), http);
     var history = new UploadHistory(StateDirectory.History);
     var gate = new Lock();
     int uploaded = 0, skipped = 0, failed = 0;
@@ -455,7 +456,7 @@ async Task<int> CancelAsync(CommandLine command)
     }
 
     using var http = new HttpClient();
-    var engine = Engine(http, command);
+    var engine = Engine(VodApi(http, command), http);
     var keepMedia = command.Flag("keep-media");
     var mediaIds = new List<string>();
     var found = 0;
@@ -550,8 +551,8 @@ async Task<int> InfoAsync(CommandLine command)
     return Success;
 }
 
-UploadEngine Engine(HttpClient http, CommandLine command, Azure.Storage.Blobs.BlobServiceClient? blobs = null) =>
-    new(VodApi(http, command), new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), new LocalCheckpointStore(checkpointDir), new UploadSourceResolver(blobs));
+UploadEngine Engine(VodClient vod, HttpClient http, Azure.Storage.Blobs.BlobServiceClient? blobs = null) =>
+    new(vod, new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), new LocalCheckpointStore(checkpointDir), new UploadSourceResolver(blobs));
 
 VodClient VodApi(HttpClient http, CommandLine command)
 {

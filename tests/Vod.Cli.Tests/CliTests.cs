@@ -69,6 +69,21 @@ public sealed class CliTests : IAsyncLifetime
         return numbers;
     }
 
+    /// <summary>Starts an upload of <paramref name="file"/> in 256 KiB parts and interrupts it (INT, exit 130) once two parts are recorded and more are held.</summary>
+    private async Task InterruptAfterTwoPartsAsync(string file)
+    {
+        _emulator.Faults.PartGate.HoldAfter(2);
+        using (var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2"))
+        {
+            await WaitForCheckpointAsync(2);
+            await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
+            upload.Signal("INT");
+            Assert.Equal(130, await upload.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        _emulator.Faults.PartGate.Release();
+    }
+
     /// <summary>The checkpoint's header once its part log records at least <paramref name="parts"/> parts.</summary>
     private async Task<JsonElement> WaitForCheckpointAsync(int parts)
     {
@@ -250,16 +265,7 @@ public sealed class CliTests : IAsyncLifetime
     {
         // Arrange: an upload interrupted with parts stored, then its checkpoint header cut short (as a full disk would).
         var file = File("damaged.mp4", 4 * 1024 * 1024, seed: 9);
-        _emulator.Faults.PartGate.HoldAfter(2);
-        using (var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2"))
-        {
-            await WaitForCheckpointAsync(2);
-            await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
-            upload.Signal("INT");
-            Assert.Equal(130, await upload.WaitAsync(TimeSpan.FromSeconds(60)));
-        }
-
-        _emulator.Faults.PartGate.Release();
+        await InterruptAfterTwoPartsAsync(file);
         var header = Directory.GetFiles(CheckpointFolder, "*.json").Single();
         var text = System.IO.File.ReadAllText(header);
         System.IO.File.WriteAllText(header, text[..(text.IndexOf("\"partSize\"", StringComparison.Ordinal) + 5)]);
@@ -310,16 +316,7 @@ public sealed class CliTests : IAsyncLifetime
         // Arrange: interrupted in one directory, with two parts recorded.
         var file = File("anywhere.mp4", 2 * 1024 * 1024, seed: 11);
         var elsewhere = Directory.CreateDirectory(Path.Combine(_work, "elsewhere")).FullName;
-        _emulator.Faults.PartGate.HoldAfter(2);
-        using (var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2"))
-        {
-            await WaitForCheckpointAsync(2);
-            await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
-            upload.Signal("INT");
-            Assert.Equal(130, await upload.WaitAsync(TimeSpan.FromSeconds(60)));
-        }
-
-        _emulator.Faults.PartGate.Release();
+        await InterruptAfterTwoPartsAsync(file);
 
         // Act: the same command from another directory; then the same file once more; then --force.
         var (resumedExit, resumed, resumedError) = await VodProcess.RunAsync(elsewhere, Environment(), "upload", file, "--part-size", "256KiB");

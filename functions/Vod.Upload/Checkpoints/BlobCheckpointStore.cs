@@ -163,53 +163,16 @@ public sealed class BlobCheckpointStore(BlobContainerClient container) : ICheckp
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var key in KeysAsync(cancellationToken).ConfigureAwait(false))
-        {
-            StoredCheckpoint? stored;
-            try
-            {
-                stored = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
-            {
-                continue; // listed by ListDamagedAsync
-            }
-
-            if (stored is not null)
-            {
-                yield return stored;
-            }
-        }
-    }
+    public IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken) =>
+        CheckpointListing.ReadableAsync(KeysAsync(cancellationToken), LoadAsync, cancellationToken);
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var key in KeysAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await SalvageAsync(key, cancellationToken).ConfigureAwait(false) is { } damaged)
-            {
-                yield return damaged;
-            }
-        }
-    }
+    public IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync(CancellationToken cancellationToken) =>
+        CheckpointListing.DamagedAsync(KeysAsync(cancellationToken), SalvageAsync, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await LoadAsync(key, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
-        {
-            var header = await HeaderAsync(key, cancellationToken).ConfigureAwait(false);
-            return CheckpointSalvage.From(key, ex.Message, header?.Bytes ?? []);
-        }
-    }
+    public Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken) =>
+        CheckpointListing.SalvageAsync(key, LoadAsync, async (k, ct) => (await HeaderAsync(k, ct).ConfigureAwait(false))?.Bytes, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<bool> IsStopRequestedAsync(string key, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Vod.Upload.Checkpoints;
@@ -123,53 +122,16 @@ public sealed class LocalCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<StoredCheckpoint> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var key in Keys())
-        {
-            StoredCheckpoint? stored;
-            try
-            {
-                stored = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
-            {
-                continue; // listed by ListDamagedAsync
-            }
-
-            if (stored is not null)
-            {
-                yield return stored;
-            }
-        }
-    }
+    public IAsyncEnumerable<StoredCheckpoint> ListAsync(CancellationToken cancellationToken) =>
+        CheckpointListing.ReadableAsync(Keys().ToAsyncEnumerable(), LoadAsync, cancellationToken);
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var key in Keys())
-        {
-            if (await SalvageAsync(key, cancellationToken).ConfigureAwait(false) is { } damaged)
-            {
-                yield return damaged;
-            }
-        }
-    }
+    public IAsyncEnumerable<DamagedCheckpoint> ListDamagedAsync(CancellationToken cancellationToken) =>
+        CheckpointListing.DamagedAsync(Keys().ToAsyncEnumerable(), SalvageAsync, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await LoadAsync(key, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
-        {
-            var header = await ReadOrNullAsync(HeaderPath(key), cancellationToken).ConfigureAwait(false) ?? [];
-            return CheckpointSalvage.From(key, ex.Message, header);
-        }
-    }
+    public Task<DamagedCheckpoint?> SalvageAsync(string key, CancellationToken cancellationToken) =>
+        CheckpointListing.SalvageAsync(key, LoadAsync, (k, ct) => ReadOrNullAsync(HeaderPath(k), ct), cancellationToken);
 
     /// <inheritdoc/>
     public Task<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken)
