@@ -37,7 +37,7 @@ done
 # --- build only what runs --------------------------------------------------------------------------------------------
 say "==> tooling and build"
 [ -f tests/tooling/node_modules/azurite/dist/src/azurite.js ] || npm ci --prefix tests/tooling --no-audit --no-fund --loglevel=error
-dotnet build tests/Vod.Emulator -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build functions/Vod.Emulator -c Release --nologo -v quiet -clp:ErrorsOnly
 [ "$host_kind" = none ] || dotnet build functions/Vod.Functions -c Release --nologo -v quiet -clp:ErrorsOnly
 app_dir="$root/functions/Vod.Functions/bin/Release/net10.0"
 
@@ -74,7 +74,7 @@ start_group "$state/azurite.log" node tests/tooling/node_modules/azurite/dist/sr
 wait_for "Azurite (log: .local/azurite.log)" 60 "${groups[-1]}" azurite_ready
 
 say "==> Alibaba Cloud emulator on http://127.0.0.1:$emulator_port (data in .local/emulator, log .local/emulator.log)"
-start_group "$state/emulator.log" dotnet tests/Vod.Emulator/bin/Release/net10.0/Vod.Emulator.dll \
+start_group "$state/emulator.log" dotnet functions/Vod.Emulator/bin/Release/net10.0/Vod.Emulator.dll \
   --urls "http://127.0.0.1:$emulator_port" --data-dir "$state/emulator" \
   --callback-url "http://127.0.0.1:$app_port/api/vod/callback" --callback-auth-key dev-callback-key
 wait_for "the emulator (log: .local/emulator.log)" 60 "${groups[-1]}" emulator_ready

@@ -27,7 +27,7 @@ var parallel = int.Parse(Arg("--parallel") ?? "5", CultureInfo.InvariantCulture)
 var rounds = int.Parse(Arg("--rounds") ?? "2", CultureInfo.InvariantCulture);
 var work = Arg("--work-dir") ?? Path.Combine(Path.GetTempPath(), "vod-benchmark");
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-var emulatorDll = Path.Combine(RepositoryPaths.Root, "tests", "Vod.Emulator", "bin", configuration, "net10.0", "Vod.Emulator.dll");
+var emulatorDll = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Emulator", "bin", configuration, "net10.0", "Vod.Emulator.dll");
 var vodDll = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Cli", "bin", configuration, "net10.0", "vod.dll");
 Directory.CreateDirectory(work);
 

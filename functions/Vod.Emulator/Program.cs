@@ -8,7 +8,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run --project tests/Vod.Emulator -- [--urls http://127.0.0.1:5080] [--access-key-id ID] [--access-key-secret SECRET]");
+    Console.Error.WriteLine("Usage: vod-emulator -- [--urls http://127.0.0.1:5080] [--access-key-id ID] [--access-key-secret SECRET]");
     Console.Error.WriteLine("       [--callback-url URL] [--callback-auth-key KEY] [--credential-lifetime SECONDS] [--data-dir DIR]");
     Console.Error.WriteLine("       [--public-endpoint URL] [--region cn-shanghai] [--transcode-delay SECONDS]   (or VOD_EMULATOR_<NAME> variables)");
     return 2;
