@@ -164,7 +164,8 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(130, exit);
         Assert.Contains("run the same command again", upload.Stderr);
         Assert.Equal(0, listExit);
-        var row = JsonDocument.Parse(listed).RootElement.EnumerateArray().Single();
+        var row = JsonDocument.Parse(listed).RootElement;
+        Assert.Equal("checkpoint", row.GetProperty("event").GetString());
         Assert.Equal(file, row.GetProperty("file").GetString());
         Assert.True(row.GetProperty("partsDone").GetInt32() >= 2);
         Assert.Equal(32, row.GetProperty("parts").GetInt32());
@@ -209,7 +210,17 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("upload", "{image}")]
     [InlineData("image", "{file}")]
     [InlineData("upload", "{text}")]
-    public async Task Usage_errors_exit_2_with_a_message(params string[] args)
+    [InlineData("upload", "{file}", "--parallel", "99999999999")]
+    [InlineData("upload", "{file}", "-j", "17")]
+    [InlineData("upload", "{file}", "--retry-count", "-1")]
+    [InlineData("image", "{image}", "--image-type", "poster")]
+    [InlineData("image", "{image}", "--image-ext", "bmp")]
+    [InlineData("upload", "{file}", "--vod-endpoint", "ftp://x")]
+    [InlineData("cancel")]
+    [InlineData("cancel", "{file}", "--key", "k")]
+    [InlineData("help", "bogus")]
+    [InlineData("completion", "fish")]
+    public async Task Usage_errors_exit_2_with_one_line(params string[] args)
     {
         var file = File("ok.mp4", 10);
         var image = File("ok.png", 10);
@@ -220,6 +231,9 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(2, exit);
         Assert.False(string.IsNullOrWhiteSpace(stderr));
+        Assert.DoesNotContain('\n', stderr.Trim());
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Empty(_emulator.State.Media);
     }
 
     [Fact]
@@ -282,7 +296,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(0, listExit);
         Assert.Contains("DAMAGED", listed);
         Assert.Equal(0, jsonExit);
-        Assert.NotNull(JsonDocument.Parse(listedJson).RootElement.EnumerateArray().Single().GetProperty("damaged").GetString());
+        Assert.NotNull(JsonDocument.Parse(listedJson.Trim()).RootElement.GetProperty("damaged").GetString());
         Assert.True(cancelExit == 0, cancelError);
         Assert.Contains("aborted", cancelled);
         Assert.Empty(_emulator.State.Uploads);
@@ -381,7 +395,8 @@ public sealed class CliTests : IAsyncLifetime
         var (missingExit, _, missingError) = await VodProcess.RunAsync(_work, Environment(), "info", "0123456789abcdef0123456789abcdef");
         var (cancelExit, cancelled, _) = await VodProcess.RunAsync(_work, Environment(), "cancel", "--key", "nothing-here", "--json");
 
-        Assert.StartsWith("vod upload <file", help.Trim());
+        Assert.Contains("vod upload <source> [options]", help);
+        Assert.Contains("-p, --parallel <N>", help);
         Assert.Equal(3, dirExit);
         Assert.Contains("No video or audio files match", dirError);
         Assert.True(plainExit == 0, plainError);
@@ -392,7 +407,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(3, missingExit);
         Assert.Contains("no video or image", missingError);
         Assert.Equal(3, cancelExit);
-        Assert.Empty(cancelled);
+        Assert.Equal("notFound", JsonDocument.Parse(cancelled).RootElement.GetProperty("event").GetString());
     }
 
     [Fact]
@@ -513,5 +528,41 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("vod cancel", stderr);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(stderr, "AccessDenied:"));
         Assert.Single(Directory.GetFiles(CheckpointFolder, "*.json"));
+    }
+
+    [Fact]
+    public async Task Completion_offers_commands_options_and_accepted_values()
+    {
+        var (scriptExit, script, _) = await VodProcess.RunAsync(_work, Environment(), "completion", "bash");
+        // What the bash script sends: the cursor position and the whole line.
+        Task<(int, string, string)> Suggest(string line) => VodProcess.RunAsync(_work, Environment(), $"[suggest:{line.Length}]", line);
+        var (_, commands, _) = await Suggest("vod ca");
+        var (_, options, _) = await Suggest("vod upload --pa");
+        var (_, values, _) = await Suggest("vod image a.png --image-type ");
+
+        Assert.Equal(0, scriptExit);
+        Assert.Contains("complete -o default -F _vod_complete vod", script);
+        Assert.Contains("cancel", commands.Split('\n'));
+        Assert.DoesNotContain("upload", commands.Split('\n'));
+        Assert.Contains("--parallel", options.Split('\n'));
+        Assert.Contains("--part-size", options.Split('\n'));
+        Assert.Equal(["cover", "default", "watermark"], values.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_live_display_shows_the_phases_and_the_summary_follows_it()
+    {
+        var file = File("terminal.mp4", 2 * 1024 * 1024, seed: 14);
+
+        var (exit, screen) = await VodProcess.RunInTerminalAsync(_work, Environment(), "upload", file, "--part-size", "256KiB");
+
+        Assert.True(exit == 0, screen);
+        Assert.Contains("\u001b[", screen); // drawn in place, not as plain lines
+        Assert.Contains("uploading", screen);
+        Assert.Contains("completing and verifying CRC-64", screen);
+        Assert.Contains("100%", screen);
+        var videoId = _emulator.State.Media.Keys.Single();
+        Assert.True(screen.LastIndexOf($"VideoId: {videoId}", StringComparison.Ordinal) > screen.LastIndexOf("100%", StringComparison.Ordinal), screen);
+        Assert.Contains("Uploaded 2.0 MiB: 2.0 MiB sent", screen);
     }
 }

@@ -96,6 +96,28 @@ public sealed class VodProcess : IDisposable
         return new VodProcess(Process.Start(start)!);
     }
 
+    /// <summary>Runs vod with a pseudo-terminal as its stdout (util-linux 'script'), as a person at a terminal would; returns what the terminal showed.</summary>
+    public static async Task<(int ExitCode, string Screen)> RunInTerminalAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var line = string.Join(' ', new[] { Vod }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var start = new ProcessStartInfo("script", ["-qefc", line, "/dev/null"])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["TERM"] = "xterm-256color";
+        start.Environment["COLUMNS"] = "120";
+        using var process = new VodProcess(Process.Start(start)!);
+        return (await process.WaitAsync(TimeSpan.FromMinutes(2)), process.Stdout);
+    }
+
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);

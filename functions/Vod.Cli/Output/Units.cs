@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vod.Cli;
+namespace Vod.Cli.Output;
 
 /// <summary>Sizes as people read them.</summary>
 internal static class Units

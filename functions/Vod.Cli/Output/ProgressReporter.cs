@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
 using Vod.Upload;
 using Vod.Upload.Engine;
 
-namespace Vod.Cli;
+namespace Vod.Cli.Output;
 
 /// <summary>How progress is shown.</summary>
 internal enum OutputMode
 {
-    /// <summary>A live bar with speed and ETA, redrawn in place; events print as lines above it.</summary>
+    /// <summary>A live display (phase, bar, bytes, speed, ETA); events print as lines above it.</summary>
     Terminal,
 
     /// <summary>Plain lines (output redirected): one every 10 %, and every event.</summary>
@@ -21,21 +22,23 @@ internal enum OutputMode
 
 /// <summary>
 /// Turns engine events into what the user sees: honest numbers (bytes sent by this run, not counting parts an earlier
-/// run stored), the phases, every retry and refresh, and a summary at the end.
+/// run stored), the phases, every retry and refresh, and a summary at the end. On a terminal it drives a live
+/// Spectre.Console task; otherwise it writes lines or JSON to <paramref name="output"/>.
 /// </summary>
-internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUploadObserver
+internal sealed class ProgressReporter(TextWriter output, OutputMode mode, ProgressTask? live = null) : IUploadObserver
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _sync = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _reusedBytes;
     private int _reusedParts;
-    private long _lastBytes;
     private int _lastDecile = -1;
-    private long _lastDraw;
-    private bool _barShown;
     private int _retries;
     private int _refreshes;
+    private string _phase = "creating";
+
+    /// <summary>The end-of-run lines (VideoId, summary), once the upload succeeded; a terminal prints them after the live display.</summary>
+    public IReadOnlyList<string> Summary { get; private set; } = [];
 
     public void OnStarted(UploadStarted started)
     {
@@ -47,7 +50,14 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                 return;
             }
 
-            output.WriteLine($"{(started.Resumed ? "Resuming" : "Uploading")} {Units.Bytes(started.TotalBytes)} as {started.Kind.ToString().ToLowerInvariant()} {started.MediaId} ({started.PartCount} part{(started.PartCount == 1 ? string.Empty : "s")})");
+            _phase = "uploading";
+            if (live is not null)
+            {
+                live.MaxValue = Math.Max(1, started.TotalBytes);
+                live.Description = _phase;
+            }
+
+            Line($"{(started.Resumed ? "Resuming" : "Uploading")} {Units.Bytes(started.TotalBytes)} as {started.Kind.ToString().ToLowerInvariant()} {started.MediaId} ({started.PartCount} part{(started.PartCount == 1 ? string.Empty : "s")})");
         }
     }
 
@@ -55,13 +65,14 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
-            (_reusedParts, _reusedBytes, _lastBytes) = (partsDone, bytesDone, Math.Max(_lastBytes, bytesDone));
+            (_reusedParts, _reusedBytes) = (partsDone, bytesDone);
             if (mode == OutputMode.Json)
             {
                 Write(new { @event = "partsReused", partsDone, parts = partCount, bytesDone });
                 return;
             }
 
+            live?.Value = bytesDone;
             Line($"{partsDone} of {partCount} parts were already uploaded ({Units.Bytes(bytesDone)}); sending the rest.");
         }
     }
@@ -70,7 +81,6 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
     {
         lock (_sync)
         {
-            _lastBytes = progress.BytesUploaded;
             var seconds = Math.Max(0.001, _clock.Elapsed.TotalSeconds);
             var speed = Math.Max(0, progress.BytesUploaded - _reusedBytes) / seconds;
             switch (mode)
@@ -88,18 +98,15 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
 
                     break;
                 default:
-                    if (_clock.ElapsedMilliseconds - _lastDraw < 100 && progress.BytesUploaded < progress.TotalBytes)
+                    if (live is null)
                     {
                         break;
                     }
 
-                    _lastDraw = _clock.ElapsedMilliseconds;
                     var remaining = speed > 0 ? TimeSpan.FromSeconds((progress.TotalBytes - progress.BytesUploaded) / speed) : TimeSpan.Zero;
-                    const int width = 30;
-                    var filled = (int)(width * progress.Percent / 100);
-                    var bar = new string('#', filled) + new string('.', width - filled);
-                    output.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{bar}] {progress.Percent,6:0.0}%  {Units.Bytes(progress.BytesUploaded)}/{Units.Bytes(progress.TotalBytes)}  {Units.Bytes((long)speed)}/s  ETA {remaining:hh\\:mm\\:ss}  "));
-                    _barShown = true;
+                    live.Value = progress.BytesUploaded;
+                    live.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"{_phase}  {Units.Bytes(progress.BytesUploaded)} of {Units.Bytes(progress.TotalBytes)}  {Units.Bytes((long)speed)}/s  ETA {remaining:hh\\:mm\\:ss}"));
                     break;
             }
         }
@@ -115,6 +122,8 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                 return;
             }
 
+            _phase = "completing and verifying CRC-64";
+            live?.Description = _phase;
             Line("All parts stored; completing the object and verifying its CRC-64 …");
         }
     }
@@ -191,21 +200,26 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                 return;
             }
 
-            EndBar();
-            if (result.Kind == MediaKind.Video)
+            if (live is not null)
             {
-                output.WriteLine($"VideoId: {result.MediaId}");
-            }
-            else
-            {
-                output.WriteLine($"ImageId: {result.MediaId}");
-                output.WriteLine($"ImageURL: {result.ImageUrl}");
-                output.WriteLine($"FileURL: {result.FileUrl}");
+                live.Value = live.MaxValue;
+                live.Description = "done";
             }
 
+            List<string> lines = result.Kind == MediaKind.Video
+                ? [$"VideoId: {result.MediaId}"]
+                : [$"ImageId: {result.MediaId}", $"ImageURL: {result.ImageUrl}", $"FileURL: {result.FileUrl}"];
             var reused = _reusedParts > 0 ? $", {Units.Bytes(_reusedBytes)} reused from an earlier run" : string.Empty;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Uploaded {Units.Bytes(result.Size)}: {Units.Bytes(sent)} sent in {seconds:0.0} s ({Units.Bytes((long)(sent / Math.Max(0.001, seconds)))}/s){reused}; {_retries} retr{(_retries == 1 ? "y" : "ies")}, {_refreshes} credential refresh{(_refreshes == 1 ? string.Empty : "es")}; CRC-64 {result.Crc64} verified by OSS."));
+            Summary = lines;
+            if (live is null)
+            {
+                foreach (var line in lines)
+                {
+                    output.WriteLine(line);
+                }
+            }
         }
     }
 
@@ -219,23 +233,20 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode) : IUp
                 return;
             }
 
-            EndBar();
+            live?.Description = Markup.Escape($"failed: {code}");
         }
     }
 
-    // An event line on a terminal goes above the bar: end the bar's line first; the next progress draws it again.
+    // On a terminal an event line goes above the live display (Spectre.Console redraws it below).
     private void Line(string text)
     {
-        EndBar();
-        output.WriteLine(text);
-    }
-
-    private void EndBar()
-    {
-        if (_barShown)
+        if (live is not null)
         {
-            output.WriteLine();
-            _barShown = false;
+            AnsiConsole.WriteLine(text);
+        }
+        else
+        {
+            output.WriteLine(text);
         }
     }
 

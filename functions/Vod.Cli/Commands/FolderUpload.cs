@@ -1,0 +1,125 @@
+using System.IO.Enumeration;
+using Vod.Cli.Output;
+using Vod.Upload;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
+
+namespace Vod.Cli.Commands;
+
+/// <summary>
+/// Every matching file under a folder, <c>--jobs</c> at a time: one line per file as it ends, then the totals. Each file
+/// is an upload of its own (its own checkpoint, lock and history entry), so an interrupted batch resumes file by file.
+/// </summary>
+internal static class FolderUpload
+{
+    public static async Task<int> RunAsync(CliContext context, UploadCommandOptions options, string directory, UploadOptions engineOptions, MediaMetadata metadata, bool image)
+    {
+        var parse = context.Parse;
+        if (metadata.Title is not null)
+        {
+            throw new UsageException("--title names one file; a folder's files take their own names.");
+        }
+
+        var include = parse.GetValue(options.Include) ?? "*";
+        var exclude = parse.GetValue(options.Exclude);
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => FileSystemName.MatchesSimpleExpression(include, Path.GetFileName(f))
+                && (exclude is null || !FileSystemName.MatchesSimpleExpression(exclude, Path.GetFileName(f))))
+            .Where(f => TryKind(f) is { } k && (k == MediaKind.Image) == image)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0)
+        {
+            Console.Error.WriteLine($"No {(image ? "image" : "video or audio")} files match '{include}' in {directory}.");
+            return ExitCodes.Failed;
+        }
+
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var engine = context.Engine(context.VodApi(http), http);
+        var history = new UploadHistory(StateDirectory.History);
+        var force = parse.GetValue(options.Force);
+        var gate = new Lock();
+        int uploaded = 0, skipped = 0, failed = 0;
+        long bytes = 0;
+        void Report(string status, string file, string detail)
+        {
+            lock (gate)
+            {
+                if (context.Json)
+                {
+                    CliContext.WriteJson(new { @event = "file", status, file, detail });
+                }
+                else
+                {
+                    Console.WriteLine($"{status,-8} {Path.GetRelativePath(directory, file)}  {detail}");
+                }
+            }
+        }
+
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(options.Jobs), CancellationToken = context.Interrupt };
+            await Parallel.ForEachAsync(files, parallel, async (file, token) =>
+            {
+                string version;
+                await using (var opened = LocalFileSource.Open(file))
+                {
+                    version = opened.Identity.Version;
+                }
+
+                if (!force && history.Find(file, version) is { } earlier)
+                {
+                    Interlocked.Increment(ref skipped);
+                    Report("skipped", file, $"already uploaded: {earlier.MediaId}");
+                    return;
+                }
+
+                try
+                {
+                    var result = await engine.UploadAsync(new UploadRequest(SourceReference.FromFile(file), metadata, engineOptions), null, token);
+                    lock (gate)
+                    {
+                        history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
+                    }
+
+                    Interlocked.Increment(ref uploaded);
+                    Interlocked.Add(ref bytes, result.Size);
+                    Report("uploaded", file, $"{result.MediaId}  {Units.Bytes(result.Size)}");
+                }
+                catch (UploadException ex)
+                {
+                    Interlocked.Increment(ref failed);
+                    Report("failed", file, UploadCommand.Describe(ex));
+                }
+            });
+        }
+        catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Interrupted. Run the same command again: finished files are skipped, unfinished ones resume.");
+            return ExitCodes.Interrupted;
+        }
+
+        if (context.Json)
+        {
+            CliContext.WriteJson(new { @event = "summary", uploaded, skipped, failed, bytes });
+        }
+        else
+        {
+            Console.WriteLine($"{uploaded} uploaded ({Units.Bytes(bytes)}), {skipped} skipped, {failed} failed");
+        }
+
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static MediaKind? TryKind(string file)
+    {
+        try
+        {
+            return MediaKinds.FromFileName(file);
+        }
+        catch (UploadException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using Vod.Cli.Output;
+using Vod.Upload;
+using Vod.Upload.Engine;
+using Vod.Upload.Sources;
+
+namespace Vod.Cli.Commands;
+
+/// <summary>
+/// <c>vod upload</c> and <c>vod image</c>: a local file, a folder of them, or an Azure blob by URL, resumably. A run
+/// after an interruption resumes from the checkpoint in the state folder, whatever the working directory.
+/// </summary>
+internal static class UploadCommand
+{
+    /// <summary>Builds <c>vod upload</c> (<paramref name="image"/> false) or <c>vod image</c>.</summary>
+    public static Command Create(bool image)
+    {
+        var options = new UploadCommandOptions();
+        var source = new Argument<string>("source")
+        {
+            Description = image ? "an image file (png, jpg, jpeg, gif), or a folder of them" : "a video or audio file, a folder of them, or a blob URL (with a SAS, or signed in with Entra ID)",
+        };
+        var command = new Command(image ? "image" : "upload", image
+            ? "Uploads an image and prints ImageId, ImageURL and FileURL."
+            : "Uploads a video or audio file, a folder of them, or an Azure blob to VOD and prints its VideoId. Run it again after an interruption to resume.")
+        {
+            source,
+        };
+        options.AddTo(command, image);
+        command.SetAction((parse, token) => RunAsync(new CliContext(parse, token), options, parse.GetRequiredValue(source), image));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, UploadCommandOptions options, string argument, bool image)
+    {
+        var parse = context.Parse;
+        var engineOptions = options.Engine(parse);
+        var metadata = options.Media(parse, image);
+        if (Directory.Exists(argument))
+        {
+            return await FolderUpload.RunAsync(context, options, Path.GetFullPath(argument), engineOptions, metadata, image);
+        }
+
+        // A file path, or a blob's URL: the same upload either way, the blob read by ranges.
+        var blobUrl = BlobUrlSource.IsUrl(argument) ? BlobUrlSource.Parse(argument) : null;
+        var file = blobUrl?.Location ?? ExistingFile(argument);
+        var reference = blobUrl?.Reference ?? SourceReference.FromFile(file);
+        var kind = MediaKindOf(reference.FileName);
+        if (!image && kind == MediaKind.Image)
+        {
+            throw new UsageException($"'{argument}' is an image: use 'vod image {argument}'.");
+        }
+
+        if (image && kind != MediaKind.Image)
+        {
+            throw new UsageException($"'{argument}' is not an image (png, jpg, jpeg, gif): use 'vod upload {argument}'.");
+        }
+
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var vod = context.VodApi(http);
+        var engine = context.Engine(vod, http, blobUrl?.Service);
+        var history = new UploadHistory(StateDirectory.History);
+        string version;
+        try
+        {
+            await using var opened = await new UploadSourceResolver(blobUrl?.Service).OpenAsync(reference, context.Interrupt);
+            version = opened.Identity.Version;
+        }
+        catch (UploadException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            // The status and code say what went wrong; the SDK's long message adds request details.
+            Console.Error.WriteLine($"The blob could not be read: {ex.Status} {ex.ErrorCode}.");
+            return ExitCodes.Failed;
+        }
+
+        // This very version already reached VOD: say so instead of creating another media (--force uploads it again).
+        if (!parse.GetValue(options.Force) && history.Find(file, version) is { } earlier)
+        {
+            if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "skipped", kind = earlier.Kind, mediaId = earlier.MediaId, uploadedAt = earlier.UploadedAt });
+            }
+            else
+            {
+                Console.WriteLine($"Already uploaded on {earlier.UploadedAt:u}: {(earlier.Kind == nameof(MediaKind.Image) ? "ImageId" : "VideoId")}: {earlier.MediaId}. Use --force to upload it again.");
+            }
+
+            return ExitCodes.Success;
+        }
+
+        await WarnAboutEarlierVersionsAsync(context, file, version);
+        try
+        {
+            var result = await ProgressDisplay.RunAsync(context.Mode, observer =>
+                engine.UploadAsync(new UploadRequest(reference, metadata, engineOptions), observer, context.Interrupt));
+            history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
+        {
+            Console.Out.WriteLine();
+            Console.Error.WriteLine($"Interrupted. The upload can resume: run the same command again (checkpoint in {context.CheckpointDir}).");
+            return ExitCodes.Interrupted;
+        }
+        catch (UploadException ex)
+        {
+            Console.Out.Flush();
+
+            // The error, the VOD endpoint it came from, and what to do next; the code once.
+            var next = ex.Code == UploadErrorCodes.InvalidRequest ? "Fix the option and run it again."
+                : ex.Kind == UploadErrorKind.Retryable ? $"Run the same command again to resume, or 'vod cancel {argument}' to abandon it."
+                : $"'vod cancel {argument}' removes what it started.";
+            Console.Error.WriteLine($"Upload failed ({vod.Endpoint.Host}): {Describe(ex)} {next}");
+
+            // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
+            return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>The code and the message, the code once (a service's message may already name it).</summary>
+    public static string Describe(UploadException ex) =>
+        ex.Message.Contains(ex.Code + ":", StringComparison.Ordinal) ? ex.Message : $"{ex.Code}: {ex.Message}";
+
+    /// <summary>The media kind a file name says; a name VOD takes under no kind is a usage error.</summary>
+    public static MediaKind MediaKindOf(string file)
+    {
+        try
+        {
+            return MediaKinds.FromFileName(file);
+        }
+        catch (UploadException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static string ExistingFile(string argument)
+    {
+        var file = Path.GetFullPath(argument);
+        return File.Exists(file) ? file : throw new UsageException($"'{argument}' does not exist.");
+    }
+
+    // An unfinished upload of another version of the same file (touched, or rewritten) would otherwise stay forever with
+    // its parts on OSS: say where it is and how to remove it.
+    private static async Task WarnAboutEarlierVersionsAsync(CliContext context, string file, string version)
+    {
+        await foreach (var stored in context.Checkpoints.ListAsync(context.Interrupt))
+        {
+            if (stored.Checkpoint.Identity.Location == file && stored.Checkpoint.Identity.Version != version)
+            {
+                Console.Error.WriteLine($"Note: an unfinished upload of an earlier version of this file ({stored.Checkpoint.MediaId ?? "no media yet"}) remains; 'vod cancel --key {stored.Key}' removes it and its parts.");
+            }
+        }
+    }
+}
