@@ -565,4 +565,23 @@ public sealed class CliTests : IAsyncLifetime
         Assert.True(screen.LastIndexOf($"VideoId: {videoId}", StringComparison.Ordinal) > screen.LastIndexOf("100%", StringComparison.Ordinal), screen);
         Assert.Contains("Uploaded 2.0 MiB: 2.0 MiB sent", screen);
     }
+
+    [Fact]
+    public async Task Something_unforeseen_prints_one_line_naming_a_log_that_holds_the_details_and_exits_1()
+    {
+        // A state folder no command expects: the upload history is a folder, not a file.
+        var file = File("unforeseen.mp4", 10_000);
+        Directory.CreateDirectory(Path.Combine(StateHome, "vod", "history.jsonl"));
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--user-data", "{\"Extend\":{\"secret\":\"do-not-log\"}}");
+
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", stderr);
+        var log = System.Text.RegularExpressions.Regex.Match(stderr, "details in (\\S+)\\)").Groups[1].Value;
+        Assert.StartsWith(Path.Combine(StateHome, "vod", "logs"), log, StringComparison.Ordinal);
+        var details = System.IO.File.ReadAllText(log);
+        Assert.Contains("   at ", details); // the stack trace is in the file
+        Assert.DoesNotContain("do-not-log", details); // the arguments are not
+    }
 }

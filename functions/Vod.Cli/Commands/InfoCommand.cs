@@ -29,12 +29,12 @@ internal static class InfoCommand
             try
             {
                 var video = (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = id }, context.Interrupt)).Video;
-                fields = new() { ["kind"] = "Video", ["id"] = video.VideoId, ["title"] = video.Title, ["status"] = video.Status, ["size"] = video.Size, ["duration"] = video.Duration, ["created"] = video.CreationTime, ["storageLocation"] = video.StorageLocation };
+                fields = new() { ["event"] = "media", ["kind"] = "Video", ["id"] = video.VideoId, ["title"] = video.Title, ["status"] = video.Status, ["size"] = video.Size, ["duration"] = video.Duration, ["created"] = video.CreationTime, ["storageLocation"] = video.StorageLocation };
             }
             catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.MediaGone || ex.Code.EndsWith("NotFound", StringComparison.Ordinal))
             {
                 var image = (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = id }, context.Interrupt)).ImageInfo;
-                fields = new() { ["kind"] = "Image", ["id"] = image.ImageId, ["title"] = image.Title, ["status"] = image.Status, ["size"] = image.Mezzanine?.FileSize, ["url"] = image.URL, ["created"] = image.CreationTime, ["storageLocation"] = image.StorageLocation };
+                fields = new() { ["event"] = "media", ["kind"] = "Image", ["id"] = image.ImageId, ["title"] = image.Title, ["status"] = image.Status, ["size"] = image.Mezzanine?.FileSize, ["url"] = image.URL, ["created"] = image.CreationTime, ["storageLocation"] = image.StorageLocation };
             }
         }
         catch (AlibabaCloudException ex) when (ex.Code.EndsWith("NotFound", StringComparison.Ordinal))
@@ -52,7 +52,7 @@ internal static class InfoCommand
         }
         else
         {
-            foreach (var (name, value) in fields.Where(f => f.Value is not null))
+            foreach (var (name, value) in fields.Where(f => f.Value is not null && f.Key != "event"))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-16} {value}"));
             }

@@ -122,8 +122,11 @@ internal static class UploadCommand
     }
 
     /// <summary>The code and the message, the code once (a service's message may already name it).</summary>
-    public static string Describe(UploadException ex) =>
-        ex.Message.Contains(ex.Code + ":", StringComparison.Ordinal) ? ex.Message : $"{ex.Code}: {ex.Message}";
+    public static string Describe(UploadException ex)
+    {
+        var text = ex.Message.Contains(ex.Code + ":", StringComparison.Ordinal) ? ex.Message : $"{ex.Code}: {ex.Message}";
+        return text.EndsWith('.') ? text : text + ".";
+    }
 
     /// <summary>The media kind a file name says; a name VOD takes under no kind is a usage error.</summary>
     public static MediaKind MediaKindOf(string file)
