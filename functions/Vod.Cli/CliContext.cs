@@ -11,8 +11,10 @@ using Vod.Upload.Sources;
 namespace Vod.Cli;
 
 /// <summary>What every command's action starts from: the parsed line, the output mode, the folders and the clients.</summary>
-internal sealed class CliContext(ParseResult parse, CancellationToken interrupt)
+internal sealed class CliContext(ParseResult parse, CancellationToken interrupt) : IDisposable
 {
+    private FileLog? _log;
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>The parsed command line.</summary>
@@ -58,7 +60,14 @@ internal sealed class CliContext(ParseResult parse, CancellationToken interrupt)
         return new VodClient(http, credential, new VodClientOptions { Region = region, Endpoint = endpoint });
     }
 
-    /// <summary>The engine over <paramref name="vod"/>, OSS and the local checkpoint store.</summary>
-    public UploadEngine Engine(VodClient vod, HttpClient http, Azure.Storage.Blobs.BlobServiceClient? blobs = null) =>
-        new(vod, new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), Checkpoints, new UploadSourceResolver(blobs));
+    /// <summary>The engine over <paramref name="vod"/>, OSS and the local checkpoint store, logging to the log file.</summary>
+    public UploadEngine Engine(VodClient vod, HttpClient http, Azure.Storage.Blobs.BlobServiceClient? blobs = null)
+    {
+        _log ??= FileLog.Open(Parse.GetValue(CommonOptions.LogFile) ?? FileLog.DefaultPath);
+        _log?.Note("command", new { command = Parse.CommandResult.Command.Name, endpoint = vod.Endpoint.Host, checkpointDir = CheckpointDir });
+        return new(vod, new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), Checkpoints, new UploadSourceResolver(blobs), logger: _log);
+    }
+
+    /// <summary>Closes the log file.</summary>
+    public void Dispose() => _log?.Dispose();
 }

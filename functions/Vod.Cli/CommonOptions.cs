@@ -21,6 +21,10 @@ internal static class CommonOptions
     /// <summary><c>--keep-media</c>: cancel leaves the VOD media in place.</summary>
     public static readonly Option<bool> KeepMedia = CliOptions.Flag("--keep-media", "keep the VOD media the upload created (default: delete it)");
 
+    /// <summary><c>--log-file</c>: where the engine's events go.</summary>
+    public static readonly Option<string?> LogFile = CliOptions.Text("--log-file", "FILE",
+        "append the engine's log events (JSON lines) to FILE (default $XDG_STATE_HOME/vod/logs/vod-YYYYMMDD.log)");
+
     static CommonOptions() => VodEndpoint.Validators.Add(result =>
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;

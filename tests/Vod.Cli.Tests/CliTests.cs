@@ -584,4 +584,29 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("   at ", details); // the stack trace is in the file
         Assert.DoesNotContain("do-not-log", details); // the arguments are not
     }
+
+    [Fact]
+    public async Task The_log_file_holds_the_engine_events_of_the_upload_and_no_secret()
+    {
+        var file = File("logged.mp4", 1024 * 1024, seed: 15);
+        var logFile = Path.Combine(_work, "logs", "run.log");
+
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--part-size", "256KiB", "--log-file", logFile);
+        var (defaultExit, _, _) = await VodProcess.RunAsync(_work, Environment(), "upload", File("default.mp4", 1000, seed: 16));
+
+        Assert.True(exit == 0, stderr);
+        var videoId = System.Text.RegularExpressions.Regex.Match(stdout, "VideoId: ([0-9a-f]+)").Groups[1].Value;
+        var lines = System.IO.File.ReadAllLines(logFile).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal("command", lines[0].GetProperty("event").GetString());
+        var ids = lines.Where(l => l.TryGetProperty("eventId", out _)).Select(l => l.GetProperty("eventId").GetInt32()).ToList();
+        Assert.Contains(1001, ids); // started
+        Assert.Equal(4, ids.Count(id => id == 1011)); // each part stored
+        var completed = lines.Single(l => l.TryGetProperty("eventId", out var id) && id.GetInt32() == 1005);
+        Assert.Equal(videoId, completed.GetProperty("fields").GetProperty("MediaId").GetString());
+        var text = System.IO.File.ReadAllText(logFile);
+        Assert.DoesNotContain(_emulator.Options.AccessKeySecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecurityToken", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, defaultExit);
+        Assert.Single(Directory.GetFiles(Path.Combine(StateHome, "vod", "logs"), "vod-*.log"));
+    }
 }

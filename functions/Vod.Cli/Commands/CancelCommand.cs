@@ -15,7 +15,7 @@ internal static class CancelCommand
         var key = CliOptions.Text("--key", "KEY", "a checkpoint key, as 'vod checkpoints' lists it (instead of a file)");
         var command = new Command("cancel", "Aborts the unfinished upload of a file, deletes the VOD media it created (--keep-media keeps it) and removes its checkpoint.")
         {
-            file, key, CommonOptions.KeepMedia, CommonOptions.CheckpointDir, CommonOptions.Region, CommonOptions.VodEndpoint, CommonOptions.Json,
+            file, key, CommonOptions.KeepMedia, CommonOptions.CheckpointDir, CommonOptions.LogFile, CommonOptions.Region, CommonOptions.VodEndpoint, CommonOptions.Json,
         };
         command.Validators.Add(result =>
         {
@@ -24,7 +24,11 @@ internal static class CancelCommand
                 result.AddError("vod cancel takes a file or --key KEY (one of them).");
             }
         });
-        command.SetAction((parse, token) => RunAsync(new CliContext(parse, token), parse.GetValue(file), parse.GetValue(key)));
+        command.SetAction(async (parse, token) =>
+        {
+            using var context = new CliContext(parse, token);
+            return await RunAsync(context, parse.GetValue(file), parse.GetValue(key));
+        });
         return command;
     }
 

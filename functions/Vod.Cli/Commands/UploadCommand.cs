@@ -27,7 +27,11 @@ internal static class UploadCommand
             source,
         };
         options.AddTo(command, image);
-        command.SetAction((parse, token) => RunAsync(new CliContext(parse, token), options, parse.GetRequiredValue(source), image));
+        command.SetAction(async (parse, token) =>
+        {
+            using var context = new CliContext(parse, token);
+            return await RunAsync(context, options, parse.GetRequiredValue(source), image);
+        });
         return command;
     }
 

@@ -56,7 +56,7 @@ internal sealed class UploadCommandOptions
         Option[] all =
         [
             PartSize, Parallel, RetryCount, StepRetryCount, RetryDuration, RefreshMargin, CommonOptions.Region, CommonOptions.VodEndpoint,
-            CommonOptions.CheckpointDir, Force, Include, Exclude, Jobs, CommonOptions.Json,
+            CommonOptions.CheckpointDir, CommonOptions.LogFile, Force, Include, Exclude, Jobs, CommonOptions.Json,
             Title, CateId, Tags, Description, TemplateGroupId, WorkflowId, StorageLocation, UserData, AppId,
         ];
         foreach (var option in all)
