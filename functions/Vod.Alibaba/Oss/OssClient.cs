@@ -238,7 +238,24 @@ public sealed class OssClient
         return body;
     }
 
+    // One span per call: the operation, host, status and error code; never the URL or its headers.
     private async Task<HttpResponseMessage> SendAsync(string operation, OssRequestSpec spec, AlibabaCredential credential, CancellationToken cancellationToken, bool bufferBody = true)
+    {
+        using var span = Telemetry.AlibabaTelemetry.StartCall(AlibabaService.Oss, operation, spec.Endpoint.Host, spec.Method.Method);
+        try
+        {
+            var response = await SendCoreAsync(operation, spec, credential, bufferBody, cancellationToken).ConfigureAwait(false);
+            Telemetry.AlibabaTelemetry.Answered(span, (int)response.StatusCode);
+            return response;
+        }
+        catch (AlibabaCloudException ex)
+        {
+            Telemetry.AlibabaTelemetry.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(string operation, OssRequestSpec spec, AlibabaCredential credential, bool bufferBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credential);
         using var request = OssRequestBuilder.Build(spec, credential, _options, _time.GetUtcNow());

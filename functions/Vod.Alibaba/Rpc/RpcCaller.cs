@@ -50,8 +50,24 @@ internal sealed class RpcCaller
     public HttpRequestMessage BuildRequest(string action, IReadOnlyList<KeyValuePair<string, string>> parameters) =>
         _options.SignatureVersion == RpcSignatureVersion.V3 ? BuildV3(action, parameters) : BuildV2(action, parameters);
 
-    /// <summary>Sends <paramref name="action"/> and deserializes a successful answer into <typeparamref name="T"/>.</summary>
+    /// <summary>Sends <paramref name="action"/> and deserializes a successful answer into <typeparamref name="T"/>; one span per call.</summary>
     public async Task<T> CallAsync<T>(string action, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        using var span = Telemetry.AlibabaTelemetry.StartCall(_service, action, Endpoint.Host, _options.HttpMethod.Method);
+        try
+        {
+            var result = await CallCoreAsync<T>(action, parameters, cancellationToken).ConfigureAwait(false);
+            Telemetry.AlibabaTelemetry.Answered(span, 200);
+            return result;
+        }
+        catch (AlibabaCloudException ex)
+        {
+            Telemetry.AlibabaTelemetry.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<T> CallCoreAsync<T>(string action, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         using var request = BuildRequest(action, parameters);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -42,7 +42,11 @@ internal sealed class UploadCredentials(IVodUploadApi vod, TimeProvider time, IL
     private UploadCredentialProvider NewProvider(string videoId, UploadAuth auth, TimeSpan refreshMargin)
     {
         var provider = new UploadCredentialProvider(auth, async ct => (await vod.RefreshVideoAsync(videoId, ct).ConfigureAwait(false)).Auth, time, refreshMargin);
-        provider.Refreshed += afterExpiry => Log.CredentialsRefreshed(logger, videoId, afterExpiry);
+        provider.Refreshed += afterExpiry =>
+        {
+            Log.CredentialsRefreshed(logger, videoId, afterExpiry);
+            Telemetry.UploadTelemetry.CredentialRefreshes.Add(1, new KeyValuePair<string, object?>("vod.after_expiry", afterExpiry));
+        };
         return provider;
     }
 

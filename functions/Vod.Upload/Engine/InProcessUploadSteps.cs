@@ -52,6 +52,7 @@ internal sealed class InProcessUploadSteps(UploadEngine engine, UploadRequest re
         if (failure is not null && decision.Next != UploadPhase.Failed)
         {
             UploadEvents.StepFailed(logger, phase, request.Source.Location, failure, decision.Next);
+            Telemetry.UploadTelemetry.Retries.Add(1, new("error.type", failure.Code), new("vod.retry.scope", "step"));
             observer.OnStepRetried(phase.ToString(), failure.Code, decision.Delay);
         }
     }

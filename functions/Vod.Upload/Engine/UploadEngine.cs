@@ -7,6 +7,7 @@ using Vod.Upload.Credentials;
 using Vod.Upload.Ports;
 using Vod.Upload.Sources;
 using Vod.Upload.Steps;
+using Vod.Upload.Telemetry;
 using Vod.Upload.Workflow;
 
 namespace Vod.Upload.Engine;
@@ -66,19 +67,26 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(request);
         var monotonic = new MonotonicObserver(observer ?? NullUploadObserver.Instance);
+        using var span = UploadTelemetry.Source.StartActivity("vod.upload", System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("vod.source", request.Source.Location);
+        var expectedKind = KindOf(request.Source.FileName);
+        UploadTelemetry.UploadStarted(expectedKind);
         WorkflowOutcome outcome;
         await using (var steps = new InProcessUploadSteps(this, request, monotonic, _services.Time, _services.Logger, cancellationToken))
         {
             outcome = await UploadWorkflow.RunAsync(steps, request.Options).ConfigureAwait(false);
         }
 
+        UploadTelemetry.UploadEnded(outcome.Result?.Kind.ToString() ?? expectedKind, outcome.Failure?.Code);
         if (outcome.Failure is { } failure)
         {
+            UploadTelemetry.Fail(span, failure.Code);
             UploadEvents.Failed(_services.Logger, request.Source.Location, failure);
             monotonic.OnFailed(failure.Code, failure.Message);
             throw failure.ToException();
         }
 
+        span?.SetTag("vod.media.id", outcome.Result!.MediaId);
         monotonic.OnSucceeded(outcome.Result!);
         return outcome.Result!;
     }
@@ -87,7 +95,7 @@ public sealed class UploadEngine
     public Task<UploadPlan> PlanAsync(UploadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return PlanStep.RunAsync(_services, request, cancellationToken);
+        return TracedAsync("Plan", checkpointKey: null, mediaId: null, parts: null, () => PlanStep.RunAsync(_services, request, cancellationToken));
     }
 
     /// <summary>Step 2: refreshes the checkpoint's video, or creates the media (an image is created and written).</summary>
@@ -96,7 +104,8 @@ public sealed class UploadEngine
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(options);
-        return CreateOrRefreshStep.RunAsync(_services, plan, metadata, options, observer ?? NullUploadObserver.Instance, cancellationToken);
+        return TracedAsync("CreateOrRefresh", plan.CheckpointKey, mediaId: null, parts: null,
+            () => CreateOrRefreshStep.RunAsync(_services, plan, metadata, options, observer ?? NullUploadObserver.Instance, cancellationToken));
     }
 
     /// <summary>Step 3: reconciles with the multipart upload OSS has, or starts one; recognises an object already complete.</summary>
@@ -104,7 +113,7 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return InitiateOrResumeStep.RunAsync(_services, session, options, cancellationToken);
+        return TracedAsync("InitiateOrResume", session.Plan.CheckpointKey, session.MediaId, parts: null, () => InitiateOrResumeStep.RunAsync(_services, session, options, cancellationToken));
     }
 
     /// <summary>Step 4: uploads parts <paramref name="firstPart"/>–<paramref name="lastPart"/> the checkpoint does not have.</summary>
@@ -112,7 +121,8 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return PartUploadStep.RunAsync(_services, session, firstPart, lastPart, options, observer ?? NullUploadObserver.Instance, cancellationToken);
+        return TracedAsync("UploadParts", session.Plan.CheckpointKey, session.MediaId, (firstPart, lastPart),
+            () => PartUploadStep.RunAsync(_services, session, firstPart, lastPart, options, observer ?? NullUploadObserver.Instance, cancellationToken));
     }
 
     /// <summary>Step 5: completes the object and verifies it against the source's parts.</summary>
@@ -120,15 +130,19 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return CompleteStep.RunAsync(_services, session, options, cancellationToken);
+        return TracedAsync("Complete", session.Plan.CheckpointKey, session.MediaId, parts: null, () => CompleteStep.RunAsync(_services, session, options, cancellationToken));
     }
 
     /// <summary>Step 6, after success: removes the checkpoint and forgets the media's credential.</summary>
     public async Task CleanUpAsync(UploadSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        await _services.Checkpoints.DeleteAsync(session.Plan.CheckpointKey, cancellationToken).ConfigureAwait(false);
-        _services.Credentials.Forget(session.MediaId);
+        await TracedAsync("CleanUp", session.Plan.CheckpointKey, session.MediaId, parts: null, async () =>
+        {
+            await _services.Checkpoints.DeleteAsync(session.Plan.CheckpointKey, cancellationToken).ConfigureAwait(false);
+            _services.Credentials.Forget(session.MediaId);
+            return true;
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -138,7 +152,7 @@ public sealed class UploadEngine
     public Task<CancelResult> CancelAsync(string checkpointKey, bool keepMedia, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
-        return CancelStep.RunAsync(_services, checkpointKey, keepMedia, cancellationToken);
+        return TracedAsync("Cancel", checkpointKey, mediaId: null, parts: null, () => CancelStep.RunAsync(_services, checkpointKey, keepMedia, cancellationToken));
     }
 
     /// <summary>
@@ -149,4 +163,43 @@ public sealed class UploadEngine
         await _services.Checkpoints.SummarizeAsync(checkpointKey, cancellationToken).ConfigureAwait(false) is { } summary
             ? new UploadProgress(summary.MediaId ?? string.Empty, summary.BytesDone, summary.TotalBytes, summary.PartsDone, summary.PartCount)
             : null;
+
+    // The kind a file name says, for metrics; a name VOD takes under no kind fails in Plan, with its own error.
+    private static string KindOf(string fileName)
+    {
+        try
+        {
+            return MediaKinds.FromFileName(fileName).ToString();
+        }
+        catch (UploadException)
+        {
+            return "Unknown";
+        }
+    }
+
+    // Every step run is a span and a log scope (checkpoint, media, part range), whichever host runs it: the CLI in this
+    // process, the Functions app in an activity. A failure marks the span with its code only.
+    private async Task<T> TracedAsync<T>(string step, string? checkpointKey, string? mediaId, (int First, int Last)? parts, Func<Task<T>> run)
+    {
+        using var span = UploadTelemetry.StartStep(step, checkpointKey, mediaId);
+        if (parts is { } range)
+        {
+            span?.SetTag("vod.parts.first", range.First);
+            span?.SetTag("vod.parts.last", range.Last);
+        }
+
+        using var scope = _services.Logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Step"] = step, ["CheckpointKey"] = checkpointKey, ["MediaId"] = mediaId, ["FirstPart"] = parts?.First, ["LastPart"] = parts?.Last,
+        });
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            UploadTelemetry.Fail(span, StepFailures.From(ex).Code);
+            throw;
+        }
+    }
 }
