@@ -9,6 +9,8 @@ using Vod.Functions.Records;
 using Vod.Functions.Api;
 using Vod.Functions.Uploads;
 
+using Vod.Functions.Hosting;
+
 namespace Vod.Functions.Callbacks;
 
 /// <summary>
@@ -34,12 +36,22 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
     /// <summary>Verifies, parses and confirms one callback; <paramref name="wake"/> raises the event to an upload.</summary>
     public async Task<IActionResult> HandleAsync(HttpRequest request, Func<string, string, CancellationToken, Task<bool>> wake)
     {
+        var (result, eventType) = await HandleCoreAsync(request, wake).ConfigureAwait(false);
+
+        // Counted by outcome: "accepted", or the problem's stable code (CallbackInvalidSignature, CallbackMalformed …).
+        var outcome = result is ObjectResult { Value: ProblemDetails problem } && problem.Extensions.TryGetValue("code", out var code) ? code?.ToString() : "accepted";
+        FunctionsTelemetry.Callbacks.Add(1, new("vod.callback.event", eventType ?? "unknown"), new("vod.callback.outcome", outcome));
+        return result;
+    }
+
+    private async Task<(IActionResult Result, string? EventType)> HandleCoreAsync(HttpRequest request, Func<string, string, CancellationToken, Task<bool>> wake)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(wake);
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "CallbackTooLarge", "The callback body is larger than 64 KB.");
+            return (Problems.Create(StatusCodes.Status413PayloadTooLarge, "CallbackTooLarge", "The callback body is larger than 64 KB."), null);
         }
 
         var settings = options.Value;
@@ -54,24 +66,24 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
         if (auth is not (CallbackAuthResult.Valid or CallbackAuthResult.UnsignedAllowed))
         {
             LogRejected(logger, auth.ToString());
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Callback" + auth, "The callback is not authenticated as VOD's.");
+            return (Problems.Create(StatusCodes.Status401Unauthorized, "Callback" + auth, "The callback is not authenticated as VOD's."), null);
         }
 
         if (VodEventMessage.TryParse(body) is not { } message)
         {
-            return Problems.Invalid("CallbackMalformed", "The body is not a VOD event (a UTF-8 JSON object with an EventType).");
+            return (Problems.Invalid("CallbackMalformed", "The body is not a VOD event (a UTF-8 JSON object with an EventType)."), null);
         }
 
         if (message.MediaId is null)
         {
             // A failed pull job, for example: nothing that names a media to ask about.
             LogReceived(logger, message.EventType, string.Empty, "none", false);
-            return new OkObjectResult(new { received = message.EventType });
+            return (new OkObjectResult(new { received = message.EventType }), message.EventType);
         }
 
         if (!MediaIds.IsValid(message.MediaId))
         {
-            return Problems.Invalid("CallbackInvalidMediaId", "The event's media id is not a VOD id (1–64 letters, digits, '-' or '_').");
+            return (Problems.Invalid("CallbackInvalidMediaId", "The event's media id is not a VOD id (1–64 letters, digits, '-' or '_')."), message.EventType);
         }
 
         var kind = RecordKinds.Of(message.EventType);
@@ -82,7 +94,7 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
             {
                 // VOD could not be asked and nothing records the media, so reconciliation would never ask either: let
                 // VOD send it again rather than lose it. (A recorded media is asked about again by reconciliation.)
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again.");
+                return (Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again."), message.EventType);
             }
 
             var woken = false;
@@ -93,13 +105,13 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
             }
 
             LogReceived(logger, message.EventType, message.MediaId, confirmation.Record?.Status ?? "unconfirmed", woken);
-            return new OkObjectResult(new { received = message.EventType });
+            return (new OkObjectResult(new { received = message.EventType }), message.EventType);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or Grpc.Core.RpcException)
         {
             // Storage (the records, or the task hub behind the wake) is down, not the request: VOD sends it again.
             LogFailed(logger, ex.GetType().Name);
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again.");
+            return (Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again."), message.EventType);
         }
     }
 

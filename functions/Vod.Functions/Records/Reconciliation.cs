@@ -30,6 +30,7 @@ public sealed partial class Reconciliation(MediaRecordStore records, MediaConfir
             {
                 changed++;
                 LogChanged(logger, record.PartitionKey, record.RowKey, before, after.Status);
+                Hosting.FunctionsTelemetry.Repairs.Add(1, new("vod.media.kind", record.PartitionKey), new("vod.media.status", after.Status));
             }
         }
 
