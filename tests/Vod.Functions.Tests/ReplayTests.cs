@@ -3,6 +3,8 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Protobuf;
 using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vod.Functions.Uploads;
 using Vod.Upload;
 using Vod.Upload.Engine;
@@ -52,12 +54,17 @@ public sealed class ReplayTests : IAsyncLifetime
             [nameof(UploadActivities.CompleteUpload)] = async input => await _harness.Activities.CompleteUpload(Json.Deserialize<SessionJob>(input)!),
             [nameof(UploadActivities.CleanUpUpload)] = async input => await _harness.Activities.CleanUpUpload(Json.Deserialize<UploadSession>(input)!),
         };
+        // The orchestrators log through the runner's logger factory, as under the host: every line lands in orchestratorLogs.
+        var orchestratorLogs = new Testing.RecordingLoggerProvider();
+        using var logging = new ServiceCollection()
+            .AddLogging(builder => builder.AddProvider(orchestratorLogs).SetMinimumLevel(LogLevel.Trace))
+            .BuildServiceProvider();
         var orchestrators = new Dictionary<string, Func<string, string>>
         {
             [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
-                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!)),
+                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!), logging),
             [nameof(UploadOrchestration.PartRangeOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<PartRangeJob, PartRangeResult>(
-                request, async (context, input) => (PartRangeResult?)await UploadOrchestration.RunRangeAsync(context, input!)),
+                request, async (context, input) => (PartRangeResult?)await UploadOrchestration.RunRangeAsync(context, input!), logging),
         };
         var driver = new EpisodeDriver(orchestrators, activities);
 
@@ -77,6 +84,12 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Contains(driver.Histories[job.UploadId], e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised);
         Assert.Contains(driver.Histories.SelectMany(h => h.Value), e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.TimerFired);
         Assert.True(driver.Episodes > 10, $"{driver.Episodes} episodes");
+
+        // One line per phase change and one success line, although every episode (and the final replays) ran the
+        // orchestrator from the start: the replay-safe logger drops what replays repeat.
+        var phases = orchestratorLogs.Lines.Where(l => l.Contains("[2502]", StringComparison.Ordinal)).Select(l => l.Split(": ")[1].Split(" UploadId=")[0]).ToList();
+        Assert.Equal(["planning → creating", "creating → uploading", "uploading → completing", "completing → waiting-for-vod", "waiting-for-vod → succeeded"], phases);
+        Assert.Single(orchestratorLogs.Lines, l => l.Contains("[2501]", StringComparison.Ordinal));
         var stored = string.Join('\n', driver.Histories.SelectMany(h => h.Value).Select(e => e.ToString()).Concat(driver.CustomStatuses));
         Assert.Contains(job.UploadId, stored, StringComparison.Ordinal);
         Assert.Contains("bytesUploaded", stored, StringComparison.OrdinalIgnoreCase);

@@ -102,14 +102,30 @@ internal sealed class OrchestrationUploadSteps(TaskOrchestrationContext context,
             }
         }
 
-        Status.Phase = decision.Next switch
+        if (failure is not null && decision.Next != UploadPhase.Failed && !context.IsReplaying)
+        {
+            Upload.Telemetry.UploadTelemetry.Retries.Add(1, new("error.type", failure.Code), new("vod.retry.scope", "step"));
+        }
+
+        SetPhase(decision.Next switch
         {
             UploadPhase.Plan => "planning",
             UploadPhase.CreateOrRefresh => "creating",
             UploadPhase.InitiateOrResume or UploadPhase.UploadParts => failure?.Kind == UploadErrorKind.Stopped ? "stopped" : "uploading",
             UploadPhase.Complete or UploadPhase.CleanUp => "completing",
             _ => Status.Phase,
-        };
+        });
+    }
+
+    /// <summary>Moves the custom status to <paramref name="phase"/>; a change is logged once (the logger is replay-safe).</summary>
+    public void SetPhase(string phase)
+    {
+        if (phase != Status.Phase)
+        {
+            UploadOrchestration.LogPhase(logger, job.UploadId, Status.Phase, phase);
+            Status.Phase = phase;
+        }
+
         context.SetCustomStatus(Status);
     }
 

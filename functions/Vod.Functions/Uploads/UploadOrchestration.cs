@@ -47,16 +47,24 @@ public static partial class UploadOrchestration
         if (outcome.Failure is { } failure)
         {
             UploadEvents.Failed(logger, job.Source.Location, failure);
-            status.Phase = "failed";
             status.ErrorCode = failure.Code;
             status.LastError = failure.Message;
-            context.SetCustomStatus(status);
+            steps.SetPhase("failed");
+            if (!context.IsReplaying)
+            {
+                Upload.Telemetry.UploadTelemetry.UploadEnded(status.Kind ?? "Unknown", failure.Code);
+            }
+
             throw new UploadFailedException(failure.Code, failure.Message);
         }
 
         var result = outcome.Result!;
-        status.Phase = "waiting-for-vod";
-        context.SetCustomStatus(status);
+        if (!context.IsReplaying)
+        {
+            Upload.Telemetry.UploadTelemetry.UploadEnded(result.Kind.ToString(), errorCode: null);
+        }
+
+        steps.SetPhase("waiting-for-vod");
         string vodStatus;
         try
         {
@@ -70,8 +78,7 @@ public static partial class UploadOrchestration
             vodStatus = confirmed.Value ?? "Unknown";
         }
 
-        status.Phase = "succeeded";
-        context.SetCustomStatus(status);
+        steps.SetPhase("succeeded");
         LogSucceeded(logger, job.UploadId, result.MediaId, vodStatus);
         return new UploadOutcome(job.UploadId, result.MediaId, result.Kind.ToString(), result.Size, result.Crc64.ToString(System.Globalization.CultureInfo.InvariantCulture),
             result.ObjectKey, result.ImageUrl, result.FileUrl, vodStatus, started, context.CurrentUtcDateTime);
@@ -110,6 +117,10 @@ public static partial class UploadOrchestration
         return new PartRangeResult(stored.Sum(r => r.PartsUploaded), stored.Sum(r => r.BytesUploaded), stored.Sum(r => r.Retries), stored.Sum(r => r.TokenRefreshes),
             results.FirstOrDefault(r => r.Failure is not null)?.Failure);
     }
+
+    /// <summary>Event 2502: the upload moved to another phase (logged once, never on replay).</summary>
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Upload {UploadId}: {From} → {To}")]
+    internal static partial void LogPhase(ILogger logger, string uploadId, string? from, string to);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Upload {UploadId} succeeded: {MediaId} is {VodStatus} in VOD")]
     private static partial void LogSucceeded(ILogger logger, string uploadId, string mediaId, string vodStatus);

@@ -50,6 +50,7 @@ public sealed partial class UploadStarter(UploadEngine engine, ILogger<UploadSta
         }
 
         LogStarted(logger, job.UploadId, job.Source.Location);
+        Upload.Telemetry.UploadTelemetry.Uploads.Add(1, new KeyValuePair<string, object?>("vod.upload.state", "started"));
         return true;
     }
 
