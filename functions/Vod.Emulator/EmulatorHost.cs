@@ -160,7 +160,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The whole state in one JSON document, as <c>/_emulator/state?kind=all</c> returns it.</summary>
+    /// <summary>The whole state in one JSON document, as <c>GET /_emulator/state</c> returns it.</summary>
     public string StateJson() => AdminEndpoints.StateJson(this);
 
     // Browsers using the VOD upload SDK talk to OSS cross-origin and must read the ETag header.

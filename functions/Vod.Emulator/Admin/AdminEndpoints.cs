@@ -137,7 +137,7 @@ internal static class AdminEndpoints
         }, Json), http.RequestAborted);
     }
 
-    /// <summary>The whole state in one document: what in-process tests read and <c>?kind=all</c> answers.</summary>
+    /// <summary>The whole state in one document: what in-process tests read and <c>GET /_emulator/state</c> answers.</summary>
     public static string StateJson(EmulatorHost host)
     {
         var state = host.State;

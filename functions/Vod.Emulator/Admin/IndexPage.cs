@@ -21,7 +21,7 @@ internal static class IndexPage
         ("PUT|POST|GET|HEAD|DELETE /{key} (bucket in Host) or /{bucket}/{key}", "OSS objects and multipart uploads, signature V1 or V4"),
         ("GET /_emulator/", "this page"),
         ("GET /_emulator/health", "plain ok"),
-        ("GET /_emulator/state", "summary; ?kind=media|objects|uploads|urlJobs|callbacks|credentials|requests&page=1&pageSize=50 pages, newest first; ?kind=all everything"),
+        ("GET /_emulator/state", "everything in one document; ?kind=summary counts; ?kind=media|objects|uploads|urlJobs|callbacks|credentials|requests&page=1&pageSize=50 one page, newest first"),
         ("GET /_emulator/objects/{bucket}/{key}", "download a stored object (no signature)"),
         ("POST /_emulator/faults/upload-part", "{count, fraction, status, mode, code}: fail UploadPart calls"),
         ("POST /_emulator/faults/latency", "{ossMilliseconds, vodMilliseconds}"),

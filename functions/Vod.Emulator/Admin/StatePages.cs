@@ -6,10 +6,11 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.Admin;
 
 /// <summary>
-/// <c>GET /_emulator/state</c>: without <c>kind</c>, a summary (bucket, how many of each kind, the paging URL);
-/// with <c>kind=media|objects|uploads|urlJobs|callbacks|credentials|requests</c>, one page of that kind, newest first:
-/// <c>{kind, page, pageSize, total, pages, items}</c> (<c>page</c> from 1, <c>pageSize</c> 1–1000, default 50);
-/// <c>kind=all</c>, the whole state in one document as before. Credentials show no secret or token.
+/// <c>GET /_emulator/state</c>: without <c>kind</c>, the whole state in one document (as it always was; it grows with
+/// every upload); <c>kind=summary</c>, the bucket and how many there are of each kind; with
+/// <c>kind=media|objects|uploads|urlJobs|callbacks|credentials|requests</c>, one page of that kind, newest first:
+/// <c>{kind, page, pageSize, total, pages, items}</c> (<c>page</c> from 1, <c>pageSize</c> 1–1000, default 50).
+/// Credentials never show a secret or token.
 /// </summary>
 internal static class StatePages
 {
@@ -29,17 +30,17 @@ internal static class StatePages
         var kind = query["kind"].ToString();
         if (kind.Length == 0)
         {
-            return Summary(host);
+            return AdminEndpoints.StateJson(host);
         }
 
-        if (kind == "all")
+        if (kind == "summary")
         {
-            return AdminEndpoints.StateJson(host);
+            return Summary(host);
         }
 
         if (!Kinds.Contains(kind, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"kind must be one of {string.Join(", ", Kinds)} or all, not '{kind}'.");
+            throw new ArgumentException($"kind must be summary or one of {string.Join(", ", Kinds)}, not '{kind}'.");
         }
 
         var page = Number(query, "page", 1, 1, int.MaxValue);
@@ -77,7 +78,7 @@ internal static class StatePages
                 },
                 partUploadsHeld = host.Faults.PartGate.Held,
                 pages = "/_emulator/state?kind={" + string.Join('|', Kinds) + "}&page=1&pageSize=" + DefaultPageSize.ToString(CultureInfo.InvariantCulture),
-                everything = "/_emulator/state?kind=all",
+                everything = "/_emulator/state",
             }, AdminEndpoints.Json);
         }
     }
