@@ -133,8 +133,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
             finally
             {
-                // Whatever a request changed is written soon; reading the admin pages changes nothing.
-                if (!(http.Request.Path.StartsWithSegments("/_emulator") && HttpMethods.IsGet(http.Request.Method)))
+                // Whatever a request changed is written soon. Only RPC calls (any method) and writes change anything:
+                // OSS downloads and the admin pages do not.
+                var reads = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method);
+                if (!reads || RpcRequest.IsRpc(http))
                 {
                     state.MarkChanged();
                 }

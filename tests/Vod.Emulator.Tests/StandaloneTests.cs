@@ -26,6 +26,7 @@ public sealed class StandaloneTests
     [InlineData("--callback-url", "not a url")]
     [InlineData("--credential-lifetime", "-5")]
     [InlineData("--region")]
+    [InlineData("--bucket", "Not_A_Bucket")]
     public void Bad_options_are_refused_with_a_message(params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(args, _ => null));

@@ -27,6 +27,7 @@ internal sealed class StateFile : IAsyncDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
+    private readonly FileStream _lock;
     private readonly EmulatorState _state;
     private readonly CredentialStore _credentials;
     private readonly SemaphoreSlim _signal = new(0);
@@ -35,9 +36,10 @@ internal sealed class StateFile : IAsyncDisposable
     private readonly Task _writer;
     private long _written;
 
-    private StateFile(string path, EmulatorState state, CredentialStore credentials)
+    private StateFile(string path, FileStream lockFile, EmulatorState state, CredentialStore credentials)
     {
         Path = path;
+        _lock = lockFile;
         _state = state;
         _credentials = credentials;
         _written = state.Version;
@@ -59,20 +61,41 @@ internal sealed class StateFile : IAsyncDisposable
     /// <paramref name="credentials"/> (a new folder starts empty with <paramref name="bucket"/>), then keeps the file
     /// up to date.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is damaged, or of another format; the message names it.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is damaged, or of another format, or another emulator uses the folder; the message names it.
+    /// </exception>
     public static StateFile Open(ObjectStorage storage, EmulatorState state, CredentialStore credentials, string bucket)
     {
         var path = System.IO.Path.Combine(storage.Root, FileName);
-        if (File.Exists(path))
+        FileStream lockFile;
+        try
         {
-            Load(path, storage, state, credentials);
+            // Two emulators writing one state file would each overwrite the other's media: one folder, one emulator.
+            lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        else
+        catch (IOException ex)
         {
-            state.Bucket = bucket;
+            throw new InvalidDataException($"Another vod-emulator uses the data folder {storage.Root}; stop it or choose another --data-dir.", ex);
         }
 
-        var file = new StateFile(path, state, credentials);
+        try
+        {
+            if (File.Exists(path))
+            {
+                Load(path, storage, state, credentials);
+            }
+            else
+            {
+                state.Bucket = bucket;
+            }
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+
+        var file = new StateFile(path, lockFile, state, credentials);
         file.WriteNow();
         return file;
     }
@@ -234,6 +257,7 @@ internal sealed class StateFile : IAsyncDisposable
         _stop.Dispose();
         _signal.Dispose();
         _writing.Dispose();
+        await _lock.DisposeAsync();
     }
 
     private sealed class Snapshot
