@@ -73,7 +73,7 @@ start_group "$state/azurite.log" node tests/tooling/node_modules/azurite/dist/sr
   --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck --loose --disableTelemetry
 wait_for "Azurite (log: .local/azurite.log)" 60 "${groups[-1]}" azurite_ready
 
-say "==> Alibaba Cloud emulator on http://127.0.0.1:$emulator_port (data in .local/emulator, log .local/emulator.log)"
+say "==> Alibaba Cloud emulator on http://127.0.0.1:$emulator_port (Release; state kept in .local/emulator across runs, log .local/emulator.log)"
 start_group "$state/emulator.log" dotnet functions/Vod.Emulator/bin/Release/net10.0/Vod.Emulator.dll \
   --urls "http://127.0.0.1:$emulator_port" --data-dir "$state/emulator" \
   --callback-url "http://127.0.0.1:$app_port/api/vod/callback" --callback-auth-key dev-callback-key
@@ -138,7 +138,7 @@ VodFunctions is running.
   app            $app        (log .local/functions.log)
   function key   ${key:-"(Core Tools does not check keys)"}
   master key     ${master:-"(Core Tools does not check keys)"}   (admin: POST $app/admin/functions/Reconciliation?code=…)
-  emulator       http://127.0.0.1:$emulator_port   (state: curl http://127.0.0.1:$emulator_port/_emulator/state)
+  emulator       http://127.0.0.1:$emulator_port   (index: http://127.0.0.1:$emulator_port/_emulator/ ; state kept in .local/emulator)
   storage        Azurite, connection string UseDevelopmentStorage=true
   CORS           pages on $cors may call the app (send a function key as x-functions-key)
   browser key    the key above also opens the management API: give a page a key of the AppServer functions only,

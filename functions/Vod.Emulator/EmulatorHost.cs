@@ -1,5 +1,5 @@
+using System.Reflection;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,29 +14,37 @@ namespace Vod.Emulator;
 
 /// <summary>
 /// The emulator as a running server: VOD/STS RPC at <c>/</c>, OSS on the same port (bucket in the Host header or the
-/// first path segment), and fault injection and introspection under <c>/_emulator/</c>. Start it from a test fixture
-/// with <see cref="StartAsync"/> or from the command line through <c>Program</c>.
+/// first path segment), and the index, state, downloads and fault injection under <c>/_emulator/</c>. Start it from a
+/// test fixture with <see cref="StartAsync"/> or from the command line (<c>vod-emulator</c>) through <c>Program</c>.
+/// With <see cref="EmulatorOptions.DataDirectory"/> its state survives restarts; without, it lives in a temporary
+/// folder deleted when it stops.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly bool _ownsDataDirectory;
+    private readonly StateFile? _stateFile;
 
-    private EmulatorHost(WebApplication app, EmulatorOptions options, bool ownsDataDirectory, EmulatorState state, FaultSwitches faults,
-        CredentialStore credentials, CallbackDispatcher callbacks, MediaLifecycle lifecycle, VodOperations vod, ObjectStorage storage)
+    private EmulatorHost(WebApplication app, EmulatorOptions options, string dataDirectory, StateFile? stateFile, EmulatorState state, FaultSwitches faults,
+        CredentialStore credentials, CallbackDispatcher callbacks, MediaLifecycle lifecycle, VodOperations vod, RequestLog requests)
     {
         _app = app;
         Options = options;
-        _ownsDataDirectory = ownsDataDirectory;
+        DataDirectory = dataDirectory;
+        _stateFile = stateFile;
         State = state;
         Faults = faults;
         Credentials = credentials;
         Callbacks = callbacks;
         Lifecycle = lifecycle;
         Vod = vod;
-        Storage = storage;
+        Requests = requests;
     }
 
+    /// <summary>The version of the emulator (the package version), as <c>vod-emulator --version</c> prints it.</summary>
+    public static string Version { get; } =
+        typeof(EmulatorHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The options it was started with.</summary>
     public EmulatorOptions Options { get; }
 
     /// <summary>Signalled when the server begins to stop (SIGTERM, Ctrl+C handled by the host).</summary>
@@ -45,29 +53,60 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>Where the emulator listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
     public Uri BaseUri { get; private set; } = null!;
 
+    /// <summary>The OSS endpoint written into upload addresses.</summary>
+    public Uri PublicEndpoint => Vod.PublicEndpoint;
+
+    /// <summary>The VOD-owned bucket media go to: the only bucket the emulator's OSS has.</summary>
+    public string Bucket => State.Bucket;
+
+    /// <summary>The folder holding object bytes, <c>state.json</c> and <c>requests.jsonl</c>.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Whether the state is kept in <see cref="DataDirectory"/> across restarts (a <c>--data-dir</c> was given).</summary>
+    public bool Persistent => _stateFile is not null;
+
+    /// <summary>Objects, uploads, media, pull jobs, callback attempts and counters; lock <see cref="EmulatorState.Sync"/> to read.</summary>
     public EmulatorState State { get; }
 
+    /// <summary>The fault-injection switches.</summary>
     public FaultSwitches Faults { get; }
 
+    /// <summary>The account key and the credentials issued so far.</summary>
     public CredentialStore Credentials { get; }
 
+    /// <summary>Delivers VOD event callbacks.</summary>
     public CallbackDispatcher Callbacks { get; }
 
+    /// <summary>What happens to media after their objects arrive (statuses, events, the transcoding gate).</summary>
     public MediaLifecycle Lifecycle { get; }
 
-    public VodOperations Vod { get; }
+    internal VodOperations Vod { get; }
 
-    public ObjectStorage Storage { get; }
+    internal RequestLog Requests { get; }
 
+    /// <summary>Starts an emulator with <paramref name="options"/>; it listens when this returns.</summary>
+    /// <exception cref="InvalidDataException">The data folder's state file is damaged; the message names it.</exception>
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
-        var ownsData = options.DataDirectory is null;
-        var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "vod-emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        var dataDirectory = Path.GetFullPath(options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "vod-emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))));
         var state = new EmulatorState();
         var faults = new FaultSwitches();
         var credentials = new CredentialStore(options, time);
         var storage = new ObjectStorage(dataDirectory);
+        var bucket = options.Bucket ?? "outin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        StateFile? stateFile = null;
+        if (options.DataDirectory is null)
+        {
+            state.Bucket = bucket;
+        }
+        else
+        {
+            stateFile = StateFile.Open(storage, state, credentials, bucket);
+        }
+
+        var requests = new RequestLog(dataDirectory, time);
         var callbacks = new CallbackDispatcher(state, faults, time, options.CallbackRetryInterval, options.CallbackAuthKey);
         var lifecycle = new MediaLifecycle(state, callbacks, time, options);
         var vod = new VodOperations(state, credentials, lifecycle, storage, time, options);
@@ -84,13 +123,32 @@ public sealed class EmulatorHost : IAsyncDisposable
             k.AddServerHeader = false;
         });
         var app = builder.Build();
-        var host = new EmulatorHost(app, options, ownsData, state, faults, credentials, callbacks, lifecycle, vod, storage);
+        var host = new EmulatorHost(app, options, dataDirectory, stateFile, state, faults, credentials, callbacks, lifecycle, vod, requests);
+        app.Use(requests.MiddlewareAsync);
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                // Whatever a request changed is written soon. Only RPC calls (any method) and writes change anything:
+                // OSS downloads and the admin pages do not.
+                var reads = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method);
+                if (!reads || RpcRequest.IsRpc(http))
+                {
+                    state.MarkChanged();
+                }
+            }
+        });
         app.Use(Cors);
         app.Map("/_emulator", admin => AdminEndpoints.Map(admin, host));
         app.Run(http => RpcRequest.IsRpc(http) ? rpc.HandleAsync(http) : oss.HandleAsync(http));
         await app.StartAsync();
         host.BaseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
         vod.PublicEndpoint = options.PublicEndpoint ?? new Uri(host.BaseUri.GetLeftPart(UriPartial.Authority));
+        lifecycle.ResumeTranscoding();
         return host;
     }
 
@@ -104,7 +162,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A snapshot of the state as the <c>/_emulator/state</c> endpoint returns it.</summary>
+    /// <summary>The whole state in one JSON document, as <c>GET /_emulator/state</c> returns it.</summary>
     public string StateJson() => AdminEndpoints.StateJson(this);
 
     // Browsers using the VOD upload SDK talk to OSS cross-origin and must read the ETag header.
@@ -125,65 +183,20 @@ public sealed class EmulatorHost : IAsyncDisposable
         await next();
     }
 
+    /// <summary>Stops serving, writes the state (with a data folder) or deletes the temporary folder (without).</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Callbacks.DisposeAsync();
-        if (_ownsDataDirectory)
+        Requests.Dispose();
+        if (_stateFile is not null)
         {
-            ObjectStorage.DeleteQuietly(Storage.Root);
+            await _stateFile.DisposeAsync();
         }
-    }
-}
-
-/// <summary>Serves VOD/STS RPC requests: authentication, throttling injection, dispatch, JSON envelopes.</summary>
-public sealed class RpcHandler(VodOperations operations, CredentialStore credentials, FaultSwitches faults, TimeProvider time)
-{
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public async Task HandleAsync(HttpContext http)
-    {
-        if (faults.VodLatency > TimeSpan.Zero)
+        else
         {
-            await Task.Delay(faults.VodLatency, http.RequestAborted);
+            ObjectStorage.DeleteQuietly(DataDirectory);
         }
-
-        var requestId = Guid.NewGuid().ToString("D").ToUpperInvariant();
-        Dictionary<string, object?> body;
-        try
-        {
-            var request = await RpcRequest.ReadAsync(http);
-            if (faults.TakeVodThrottle())
-            {
-                throw new RpcException(400, "Throttling.User", "Request was denied due to user flow control.");
-            }
-
-            request.Authenticate(credentials, time);
-            var expected = request.Action == "AssumeRole" ? "2015-04-01" : "2017-03-21";
-            var version = request.Get("Version") ?? http.Request.Headers["x-acs-version"].ToString();
-            if (version != expected)
-            {
-                throw new RpcException(400, "InvalidVersion", $"Specified parameter Version is not valid; {request.Action} is served by version {expected}.");
-            }
-
-            body = operations.Invoke(request);
-            http.Response.StatusCode = 200;
-        }
-        catch (RpcException error)
-        {
-            http.Response.StatusCode = error.Status;
-            body = new()
-            {
-                ["HostId"] = http.Request.Host.Value,
-                ["Code"] = error.Code,
-                ["Message"] = error.Message,
-                ["Recommend"] = "https://api.aliyun.com/troubleshoot?q=" + error.Code,
-            };
-        }
-
-        body["RequestId"] = requestId;
-        http.Response.ContentType = "application/json;charset=utf-8";
-        await http.Response.WriteAsync(JsonSerializer.Serialize(body.Where(p => p.Value is not null).ToDictionary(), Json), http.RequestAborted);
     }
 }

@@ -31,8 +31,17 @@ public sealed class EmulatorOptions
     /// <summary>Lifetime of issued upload and STS credentials. Default 3000 s (VOD's documented value).</summary>
     public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromSeconds(3000);
 
-    /// <summary>Folder where object bytes live. Default: a new folder under the system temp folder.</summary>
+    /// <summary>
+    /// Folder for object bytes, the state (<c>state.json</c>) and the request log (<c>requests.jsonl</c>); a restart
+    /// with the same folder finds everything again. Default: a new folder under the system temp folder, deleted at stop.
+    /// </summary>
     public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// The name of the VOD-owned bucket for a new data folder (a folder keeps the name it was given). Default:
+    /// <c>outin-</c> and 32 random hex digits, as VOD's buckets are named.
+    /// </summary>
+    public string? Bucket { get; set; }
 
     /// <summary>
     /// The OSS endpoint written into UploadAddress, scheme included. Default: the address the emulator listens on.
@@ -85,6 +94,7 @@ public sealed class EmulatorOptions
                 case "callback-auth-key": options.CallbackAuthKey = value; break;
                 case "credential-lifetime": options.CredentialLifetime = TimeSpan.FromSeconds(ParseSeconds(name, value)); break;
                 case "data-dir": options.DataDirectory = value; break;
+                case "bucket": options.Bucket = ParseBucket(value); break;
                 case "public-endpoint": options.PublicEndpoint = ParseUri(name, value); break;
                 case "region": options.Region = value; break;
                 case "transcode-delay": options.TranscodeDelay = TimeSpan.FromSeconds(ParseSeconds(name, value)); break;
@@ -97,8 +107,14 @@ public sealed class EmulatorOptions
     private static readonly string[] Names =
     [
         "urls", "access-key-id", "access-key-secret", "callback-url", "callback-auth-key", "credential-lifetime",
-        "data-dir", "public-endpoint", "region", "transcode-delay",
+        "data-dir", "bucket", "public-endpoint", "region", "transcode-delay",
     ];
+
+    // OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
+    private static string ParseBucket(string value) =>
+        value.Length is >= 3 and <= 63 && value.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && value[0] != '-' && value[^1] != '-'
+            ? value
+            : throw new ArgumentException($"--bucket must be an OSS bucket name (3-63 lower-case letters, digits and hyphens), not '{value}'.");
 
     private static Uri ParseUri(string name, string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"

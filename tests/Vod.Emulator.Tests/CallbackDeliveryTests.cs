@@ -160,4 +160,36 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
         Assert.Contains(state.RootElement.GetProperty("callbacks").EnumerateArray(), a => a.GetProperty("mediaId").GetString() == dropped && a.GetProperty("result").GetString() == "dropped");
         Assert.Contains(all, e => e.GetProperty("ImageId").GetString() == delayed);
     }
+
+    [Fact]
+    public async Task Callbacks_are_signed_over_the_configured_url_exactly_as_written_percent_escapes_included()
+    {
+        // A receiver checks md5(its own URL|timestamp|key) over the URL as configured; a decoded copy would not match.
+        var written = new Uri(_receiver.BaseUri, "api/vod/callback%2Fcms").ToString().Replace("callback%2Fcms", "callback%2Fcms%20v2?tenant=a%2Fb&code=x%3Dy", StringComparison.Ordinal);
+        await using var emulator = await TestEmulator.StartAsync(o =>
+        {
+            o.CallbackUrl = EmulatorOptions.Parse(["--callback-url", written], _ => null).CallbackUrl;
+            o.CallbackAuthKey = Key;
+        });
+        var image = await emulator.Vod.CreateUploadImageAsync(new CreateUploadImageRequest { ImageType = "default" });
+        await emulator.Oss.PutObjectAsync(OssObjectLocation.From(image.DecodeAddress()), new MemoryStream(new byte[10]), 10, image.DecodeAuth().Credential);
+        await Poll.UntilAsync(() => _receiver.Requests.Count >= 1, "the image event arrives");
+
+        var request = _receiver.Requests[0];
+        Assert.Equal(written[written.IndexOf("/api/", StringComparison.Ordinal)..], request.RawTarget);
+        Assert.Equal(CallbackDispatcher.Sign(written, request.Header("x-vod-timestamp")!, Key), request.Header("x-vod-signature"));
+
+        // The same when the URL is changed at run time.
+        var changed = written.Replace("tenant=a%2Fb", "tenant=c%2Fd", StringComparison.Ordinal);
+        (await emulator.AdminAsync("config/callback", new { url = changed, authKey = Key })).EnsureSuccessStatusCode();
+        var second = await emulator.Vod.CreateUploadImageAsync(new CreateUploadImageRequest { ImageType = "default" });
+        await emulator.Oss.PutObjectAsync(OssObjectLocation.From(second.DecodeAddress()), new MemoryStream(new byte[10]), 10, second.DecodeAuth().Credential);
+        await Poll.UntilAsync(() => _receiver.Requests.Count >= 2, "the second image event arrives");
+
+        var again = _receiver.Requests[1];
+        Assert.Equal(CallbackDispatcher.Sign(changed, again.Header("x-vod-timestamp")!, Key), again.Header("x-vod-signature"));
+        await emulator.Host.WaitForCallbacksAsync(TimeSpan.FromSeconds(15));
+        using var state = emulator.State();
+        Assert.Equal(changed, state.RootElement.GetProperty("callbacks").EnumerateArray().Last().GetProperty("url").GetString());
+    }
 }

@@ -138,6 +138,32 @@ public sealed class OwnClientFlowTests : IAsyncLifetime
         Assert.Empty(state.RootElement.GetProperty("uploads").EnumerateArray().Single().GetProperty("parts").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData(OssAddressingStyle.BucketInHostHeader, OssSignatureVersion.V1)]
+    [InlineData(OssAddressingStyle.PathStyle, OssSignatureVersion.V4)]
+    public async Task A_bucket_vod_never_handed_out_is_no_such_bucket_and_nothing_is_stored(OssAddressingStyle addressing, OssSignatureVersion signature)
+    {
+        // As real OSS: 404 NoSuchBucket, even for the account key that may write anywhere, in either addressing style.
+        var oss = _emulator.OssClientFor(new OssClientOptions { Addressing = addressing, SignatureVersion = signature, Region = "cn-shanghai" });
+        var elsewhere = new OssObjectLocation(_emulator.Endpoint, "outin-00000000000000000000000000000000", "sv/x/x.mp4");
+
+        var put = await Assert.ThrowsAsync<AlibabaCloudException>(() => oss.PutObjectAsync(elsewhere, new MemoryStream(new byte[1000]), 1000, _emulator.Account));
+        var initiate = await Assert.ThrowsAsync<AlibabaCloudException>(() => oss.InitiateMultipartUploadAsync(elsewhere, _emulator.Account));
+        var head = await Assert.ThrowsAsync<AlibabaCloudException>(() => oss.HeadObjectAsync(elsewhere, _emulator.Account));
+
+        Assert.All(new[] { put, initiate, head }, e => Assert.Equal((404, "NoSuchBucket"), (e.StatusCode, e.Code)));
+        lock (_emulator.Host.State.Sync)
+        {
+            Assert.Empty(_emulator.Host.State.Objects);
+            Assert.Empty(_emulator.Host.State.Uploads);
+        }
+
+        // The bucket VOD hands out still works with the same client.
+        var (_, target, credential) = await CreateVideoAsync();
+        Assert.Equal(_emulator.Host.Bucket, target.Bucket);
+        await oss.PutObjectAsync(target, new MemoryStream(new byte[1000]), 1000, credential);
+    }
+
     [Fact]
     public async Task Put_head_ranged_get_and_delete_a_small_object()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Vod.Testing;
 
 namespace Vod.Emulator.Tests;
@@ -27,6 +26,7 @@ public sealed class StandaloneTests
     [InlineData("--callback-url", "not a url")]
     [InlineData("--credential-lifetime", "-5")]
     [InlineData("--region")]
+    [InlineData("--bucket", "Not_A_Bucket")]
     public void Bad_options_are_refused_with_a_message(params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(args, _ => null));
@@ -54,9 +54,12 @@ public sealed class StandaloneTests
             Assert.Contains(EmulatorOptions.DevAccessKeyId, banner);
             Assert.Contains(EmulatorOptions.DevAccessKeySecret, banner);
 
+            // The README says health answers `ok`: plain text, so `curl -fsS …/_emulator/health` prints just that.
             using var http = new HttpClient();
-            using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(baseUri, "_emulator/health")));
-            Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+            using var health = await http.GetAsync(new Uri(baseUri, "_emulator/health"));
+            Assert.Equal(200, (int)health.StatusCode);
+            Assert.Equal("text/plain", health.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("ok", await health.Content.ReadAsStringAsync());
 
             // SIGTERM (what a service manager or a script's cleanup sends) stops it.
             using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

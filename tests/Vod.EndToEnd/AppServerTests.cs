@@ -83,7 +83,7 @@ public sealed class AppServerTests(AppUnderHost app)
         lock (app.Emulator.State.Sync)
         {
             var delivered = app.Emulator.State.Callbacks.Where(c => c.MediaId == videoId && c.EventType == "FileUploadComplete").ToList();
-            Assert.Contains(delivered, c => c.Url == app.CallbackUrl && c.Signed && c.Status == 200);
+            Assert.Contains(delivered, c => c.Url == app.CallbackUrl && c.CarriedSignature && c.Status == 200);
         }
     });
 

@@ -7,30 +7,43 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.Admin;
 
 /// <summary>
-/// Fault injection and introspection under <c>/_emulator/</c>. Every switch takes a small JSON body; the state endpoint
-/// shows objects, uploads with their parts, media, pull jobs, every callback attempt, and byte counters.
+/// Fault injection and introspection under <c>/_emulator/</c>: the index page, health, paged state, object downloads
+/// and the fault switches (each takes a small JSON body). Errors are RFC 7807 problem documents with a stable code.
 /// </summary>
-public static class AdminEndpoints
+internal static class AdminEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>How the admin endpoints write JSON (camelCase, enums as names, indented).</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Serves every <c>/_emulator/</c> route of <paramref name="host"/>.</summary>
     public static void Map(IApplicationBuilder admin, EmulatorHost host) => admin.Run(async http =>
     {
         var path = http.Request.Path.Value?.Trim('/') ?? string.Empty;
         try
         {
+            if (http.Request.Method is "GET" or "HEAD" && path.StartsWith("objects/", StringComparison.Ordinal))
+            {
+                await ObjectDownload.ServeAsync(http, host);
+                return;
+            }
+
             switch (http.Request.Method, path)
             {
+                case ("GET", ""):
+                    http.Response.ContentType = "text/html; charset=utf-8";
+                    await http.Response.WriteAsync(IndexPage.Render(host), http.RequestAborted);
+                    return;
                 case ("GET", "state"):
-                    await Write(http, 200, StateJson(host));
+                    await Write(http, 200, StatePages.Render(host, http.Request.Query));
                     return;
                 case ("GET", "health"):
-                    await Write(http, 200, JsonSerializer.Serialize(new { status = "ok", accessKeyId = host.Options.AccessKeyId, bucket = host.Vod.Bucket }, Json));
+                    http.Response.ContentType = "text/plain; charset=utf-8";
+                    await http.Response.WriteAsync("ok", http.RequestAborted);
                     return;
                 case ("POST", "faults/upload-part"):
                 {
@@ -97,7 +110,7 @@ public static class AdminEndpoints
                 }
 
                 default:
-                    await Write(http, 404, JsonSerializer.Serialize(new { error = $"No emulator endpoint {http.Request.Method} /_emulator/{path}." }, Json));
+                    await ProblemAsync(http, 404, "emulator.route-not-found", $"No emulator endpoint {http.Request.Method} /_emulator/{path}; GET /_emulator/ lists them.");
                     return;
             }
 
@@ -105,10 +118,26 @@ public static class AdminEndpoints
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or UriFormatException)
         {
-            await Write(http, 400, JsonSerializer.Serialize(new { error = ex.Message }, Json));
+            await ProblemAsync(http, 400, "emulator.bad-request", ex.Message);
         }
     });
 
+    /// <summary>An RFC 7807 problem document with a stable <c>code</c>.</summary>
+    internal static async Task ProblemAsync(HttpContext http, int status, string code, string detail)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/problem+json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            type = "about:blank",
+            title = status == 404 ? "Not found" : "Bad request",
+            status,
+            detail,
+            code,
+        }, Json), http.RequestAborted);
+    }
+
+    /// <summary>The whole state in one document: what in-process tests read and <c>GET /_emulator/state</c> answers.</summary>
     public static string StateJson(EmulatorHost host)
     {
         var state = host.State;
@@ -116,7 +145,7 @@ public static class AdminEndpoints
         {
             return JsonSerializer.Serialize(new
             {
-                bucket = host.Vod.Bucket,
+                bucket = state.Bucket,
                 objects = state.Objects.Values,
                 uploads = state.Uploads.Values.Select(u => new { u.UploadId, u.Bucket, u.Key, u.Initiated, parts = u.Parts.Values }),
                 media = state.Media.Values,

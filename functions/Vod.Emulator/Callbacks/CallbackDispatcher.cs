@@ -7,7 +7,7 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.Callbacks;
 
 /// <summary>A VOD event waiting to be delivered.</summary>
-public sealed record VodEvent(string EventType, string MediaId, string Url, string Body);
+internal sealed record VodEvent(string EventType, string MediaId, string Url, string Body);
 
 /// <summary>
 /// Delivers VOD event callbacks as VOD does: HTTP POST of the JSON body, signed with <c>X-VOD-TIMESTAMP</c> and
@@ -30,7 +30,7 @@ public sealed class CallbackDispatcher : IAsyncDisposable
     private readonly Task _worker;
     private int _inFlight;
 
-    public CallbackDispatcher(EmulatorState state, FaultSwitches faults, TimeProvider time, TimeSpan retryInterval, string? authKey)
+    internal CallbackDispatcher(EmulatorState state, FaultSwitches faults, TimeProvider time, TimeSpan retryInterval, string? authKey)
     {
         _state = state;
         _faults = faults;
@@ -46,7 +46,7 @@ public sealed class CallbackDispatcher : IAsyncDisposable
     /// <summary>Whether every queued event has been delivered, dropped or abandoned.</summary>
     public bool Idle => Volatile.Read(ref _inFlight) == 0;
 
-    public void Enqueue(VodEvent vodEvent)
+    internal void Enqueue(VodEvent vodEvent)
     {
         Interlocked.Increment(ref _inFlight);
         _queue.Writer.TryWrite(vodEvent);
@@ -187,11 +187,14 @@ public sealed class CallbackDispatcher : IAsyncDisposable
                 Result = result,
                 At = _time.GetUtcNow(),
                 Body = vodEvent.Body,
-                Signed = signed,
+                CarriedSignature = signed,
             });
         }
+
+        _state.MarkChanged();
     }
 
+    /// <summary>Stops delivering; events still queued are not sent.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

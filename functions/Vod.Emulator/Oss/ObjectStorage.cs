@@ -5,10 +5,10 @@ using Vod.Alibaba.Hashing;
 namespace Vod.Emulator.Oss;
 
 /// <summary>What was written to disk from a request body.</summary>
-public sealed record WrittenBody(string FilePath, long Size, byte[] Md5, ulong Crc64);
+internal sealed record WrittenBody(string FilePath, long Size, byte[] Md5, ulong Crc64);
 
 /// <summary>Object and part bytes on disk, streamed in and out so memory stays bounded whatever the size.</summary>
-public sealed class ObjectStorage
+internal sealed class ObjectStorage
 {
     private const int BufferSize = 256 * 1024;
     private readonly string _root;
@@ -18,6 +18,8 @@ public sealed class ObjectStorage
         _root = root;
         Directory.CreateDirectory(Path.Combine(root, "objects"));
         Directory.CreateDirectory(Path.Combine(root, "parts"));
+        // Bodies cut off by a stop or a kill are never claimed: start with an empty incoming folder.
+        DeleteQuietly(Path.Combine(root, "incoming"));
         Directory.CreateDirectory(Path.Combine(root, "incoming"));
     }
 

@@ -7,13 +7,13 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.Oss;
 
 /// <summary>Why an OSS request was refused.</summary>
-public sealed record OssAuthFailure(int Status, string Code, string Message, IReadOnlyDictionary<string, string>? Extra = null);
+internal sealed record OssAuthFailure(int Status, string Code, string Message, IReadOnlyDictionary<string, string>? Extra = null);
 
 /// <summary>
 /// Checks OSS V1 and V4 signatures and STS tokens the way OSS does: unknown key, bad or expired token, wrong object,
 /// clock skew, signature mismatch.
 /// </summary>
-public sealed class OssAuthenticator(CredentialStore credentials, TimeProvider time)
+internal sealed class OssAuthenticator(CredentialStore credentials, TimeProvider time)
 {
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 

@@ -13,7 +13,7 @@ namespace Vod.Emulator.Oss;
 /// The OSS REST subset VOD uploads use: PutObject, multipart (initiate, part, list, complete, abort), Head, ranged Get,
 /// Delete — with OSS's checks, errors, ETags and CRC-64 headers. Bodies stream to disk.
 /// </summary>
-public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAuthenticator authenticator, FaultSwitches faults, TimeProvider time)
+internal sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAuthenticator authenticator, FaultSwitches faults, TimeProvider time)
 {
     /// <summary>Largest single PutObject: 5 GB.</summary>
     public const long MaxPutObjectSize = 5L * 1024 * 1024 * 1024;
@@ -24,12 +24,21 @@ public sealed class OssHandler(EmulatorState state, ObjectStorage storage, OssAu
     /// <summary>Raised when an object is complete (PutObject or CompleteMultipartUpload).</summary>
     public Func<StoredObject, Task>? ObjectCompleted { get; set; }
 
+    /// <summary>Answers one OSS request.</summary>
     public async Task HandleAsync(HttpContext http)
     {
         var request = OssRequestContext.From(http);
         if (faults.OssLatency > TimeSpan.Zero)
         {
             await Task.Delay(faults.OssLatency, http.RequestAborted);
+        }
+
+        // OSS checks the bucket before the signature: a bucket that does not exist is NoSuchBucket for anyone.
+        if (request.Bucket is not null && !string.Equals(request.Bucket, state.Bucket, StringComparison.Ordinal))
+        {
+            await DrainAsync(http);
+            await ErrorAsync(request, 404, "NoSuchBucket", "The specified bucket does not exist.", new Dictionary<string, string> { ["BucketName"] = request.Bucket });
+            return;
         }
 
         if (authenticator.Authenticate(request) is { } failure)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Vod.Emulator.Oss;
 
 /// <summary>An OSS request taken apart: bucket and key (from the Host header or the path), query, headers.</summary>
-public sealed class OssRequestContext
+internal sealed class OssRequestContext
 {
     private OssRequestContext(HttpContext http, string? bucket, string? key, List<KeyValuePair<string, string?>> query)
     {

@@ -6,12 +6,16 @@ namespace Vod.Emulator.State;
 /// <summary>A temporary STS credential the emulator issued (UploadAuth or AssumeRole).</summary>
 public sealed class IssuedCredential
 {
+    /// <summary>The temporary AccessKeyId (<c>STS.</c> and 24 characters).</summary>
     public required string AccessKeyId { get; init; }
 
+    /// <summary>Its secret.</summary>
     public required string AccessKeySecret { get; init; }
 
+    /// <summary>The security token requests must carry with it.</summary>
     public required string SecurityToken { get; init; }
 
+    /// <summary>When it stops working (fault injection can move it earlier).</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 
     /// <summary>The only bucket it may touch, or null for any.</summary>
@@ -32,6 +36,7 @@ public sealed class IssuedCredential
     /// </summary>
     public IReadOnlySet<string>? AllowedActions { get; init; }
 
+    /// <summary>Whether it may touch <paramref name="key"/> in <paramref name="bucket"/>.</summary>
     public bool Allows(string bucket, string? key)
     {
         if (Bucket is null)
@@ -49,7 +54,7 @@ public sealed class IssuedCredential
 }
 
 /// <summary>What an AccessKeyId resolved to.</summary>
-public sealed record KnownKey(string Secret, IssuedCredential? Temporary);
+internal sealed record KnownKey(string Secret, IssuedCredential? Temporary);
 
 /// <summary>The account key, issued STS credentials, and the nonces already used.</summary>
 public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
@@ -60,8 +65,10 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
     /// <summary>Lifetime of newly issued credentials; fault injection can shorten it.</summary>
     public TimeSpan Lifetime { get; set; } = options.CredentialLifetime;
 
+    /// <summary>Every credential issued (and not forgotten), expired ones included.</summary>
     public IReadOnlyCollection<IssuedCredential> Issued => [.. _issued.Values];
 
+    /// <summary>Issues a credential scoped to a bucket and key (or key prefix), or to everything when <paramref name="bucket"/> is null.</summary>
     public IssuedCredential Issue(string? bucket, string? key, string? keyPrefix, bool mayCallVod, TimeSpan? lifetime = null, IReadOnlySet<string>? allowedActions = null)
     {
         var credential = new IssuedCredential
@@ -80,6 +87,15 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
         return credential;
     }
 
+    /// <summary>Takes back credentials issued before a restart (from the state file).</summary>
+    internal void Restore(IEnumerable<IssuedCredential> issued)
+    {
+        foreach (var credential in issued)
+        {
+            _issued[credential.AccessKeyId] = credential;
+        }
+    }
+
     /// <summary>Makes every credential issued so far expire now.</summary>
     public void ExpireAll()
     {
@@ -90,7 +106,7 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
         }
     }
 
-    public KnownKey? Find(string accessKeyId)
+    internal KnownKey? Find(string accessKeyId)
     {
         if (string.Equals(accessKeyId, options.AccessKeyId, StringComparison.Ordinal))
         {
@@ -100,6 +116,7 @@ public sealed class CredentialStore(EmulatorOptions options, TimeProvider time)
         return _issued.TryGetValue(accessKeyId, out var issued) ? new KnownKey(issued.AccessKeySecret, issued) : null;
     }
 
+    /// <summary>Whether <paramref name="credential"/> has expired.</summary>
     public bool IsExpired(IssuedCredential credential) => credential.ExpiresAt <= time.GetUtcNow();
 
     /// <summary>Records a signature nonce; false when it was already used within the replay window.</summary>

@@ -39,22 +39,28 @@ public sealed class FaultSwitches
     private int _throttleVodCount;
     private int _callbackFaultCount;
 
+    /// <summary>The HTTP status injected UploadPart failures answer with.</summary>
     public int PartFailureStatus { get; private set; } = 503;
 
+    /// <summary>How injected UploadPart failures fail.</summary>
     public PartFailureMode PartFailureMode { get; private set; } = PartFailureMode.Status;
 
     /// <summary>The OSS error code injected failures carry; null picks one from the status.</summary>
     public string? PartFailureCode { get; private set; }
 
+    /// <summary>Delay before every OSS answer.</summary>
     public TimeSpan OssLatency { get; set; }
 
     /// <summary>Holds UploadPart requests (before they are counted or read) while a test wants an upload mid-way.</summary>
     public Gate PartGate { get; } = new();
 
+    /// <summary>Delay before every VOD/STS answer.</summary>
     public TimeSpan VodLatency { get; set; }
 
+    /// <summary>What happens to the next callbacks.</summary>
     public CallbackFaultMode CallbackFault { get; private set; }
 
+    /// <summary>The delay of <see cref="CallbackFaultMode.Delay"/>.</summary>
     public TimeSpan CallbackDelay { get; private set; }
 
     /// <summary>Fail the next <paramref name="count"/> UploadPart calls, and/or a <paramref name="fraction"/> of all later ones.</summary>
@@ -106,6 +112,7 @@ public sealed class FaultSwitches
         }
     }
 
+    /// <summary>Whether this VOD call must be throttled (and consume one).</summary>
     public bool TakeVodThrottle()
     {
         lock (_sync)
@@ -164,6 +171,7 @@ public sealed class FaultSwitches
         }
     }
 
+    /// <summary>Ends a reorder batch: later callbacks go out normally.</summary>
     public void EndReorder()
     {
         lock (_sync)

@@ -27,7 +27,8 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
     /// <summary>The public (real-format) URL of an object, as VOD reports it: always http.</summary>
     public string FileUrl(string bucket, string key) => $"http://{bucket}.oss-{options.Region}.aliyuncs.com/{key}";
 
-    public Task OnObjectCompletedAsync(StoredObject stored)
+    /// <summary>An object arrived: its media moves on and its events are emitted (once).</summary>
+    internal Task OnObjectCompletedAsync(StoredObject stored)
     {
         MediaRecord? media;
         lock (state.Sync)
@@ -43,6 +44,8 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
             media.ModificationTime = time.GetUtcNow();
             media.Status = media.Kind == "video" ? "UploadSucc" : "Normal";
         }
+
+        state.MarkChanged();
 
         switch (media.Kind)
         {
@@ -69,17 +72,36 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
     }
 
     /// <summary>Emits an UploadByURLComplete event for a pull job.</summary>
-    public void EmitUrlUploadComplete(MediaRecord? media, UrlJob job, string? callbackUrl, string? extend)
+    internal void EmitUrlUploadComplete(MediaRecord? media, UrlJob job, string? callbackUrl, string? extend)
     {
         var payload = job.Status == "SUCCESS"
             ? Payload(("Status", "success"), ("EventTime", Now()), ("EventType", "UploadByURLComplete"), ("VideoId", job.MediaId),
                 ("JobId", job.JobId), ("SourceURL", job.SourceUrl), ("Size", job.FileSize?.ToString(CultureInfo.InvariantCulture)), ("Extend", extend))
             : Payload(("Status", "fail"), ("EventTime", Now()), ("EventType", "UploadByURLComplete"), ("JobId", job.JobId),
                 ("SourceURL", job.SourceUrl), ("ErrorCode", job.ErrorCode), ("ErrorMessage", job.ErrorMessage), ("Extend", extend));
-        var url = callbackUrl ?? DefaultCallbackUrl?.ToString();
+        state.MarkChanged();
+        var url = callbackUrl ?? DefaultCallbackUrl?.OriginalString;
         if (url is not null)
         {
             callbacks.Enqueue(new VodEvent("UploadByURLComplete", media?.Id ?? job.JobId, url, payload));
+        }
+    }
+
+    /// <summary>
+    /// After a restart: videos that had arrived but not finished transcoding (the process that would have moved them on
+    /// stopped) transcode again, emitting their analysis and transcode events.
+    /// </summary>
+    internal void ResumeTranscoding()
+    {
+        List<MediaRecord> waiting;
+        lock (state.Sync)
+        {
+            waiting = [.. state.Media.Values.Where(m => m is { Kind: "video", Completed: true, Status: "UploadSucc" or "Transcoding" })];
+        }
+
+        foreach (var media in waiting)
+        {
+            _ = Task.Run(() => TranscodeAsync(media, media.Size ?? 0));
         }
     }
 
@@ -97,6 +119,8 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
             media.Status = "Transcoding";
         }
 
+        state.MarkChanged();
+
         var s = size.ToString(CultureInfo.InvariantCulture);
         Emit(media, "VideoAnalysisComplete", Payload(
             ("VideoId", media.Id), ("Status", "success"), ("Width", "1920"), ("Height", "1080"), ("Duration", "12"),
@@ -112,6 +136,8 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
             media.Status = "Normal";
             media.ModificationTime = time.GetUtcNow();
         }
+
+        state.MarkChanged();
 
         var stream = new Dictionary<string, object?>
         {
@@ -130,7 +156,7 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
 
     private void Emit(MediaRecord media, string eventType, string body)
     {
-        var url = media.CallbackUrl ?? DefaultCallbackUrl?.ToString();
+        var url = media.CallbackUrl ?? DefaultCallbackUrl?.OriginalString;
         if (url is not null)
         {
             callbacks.Enqueue(new VodEvent(eventType, media.Id, url, body));

@@ -9,7 +9,7 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.VodApi;
 
 /// <summary>A VOD/STS API error in the JSON envelope VOD uses.</summary>
-public sealed class RpcException(int status, string code, string message) : Exception(message)
+internal sealed class RpcException(int status, string code, string message) : Exception(message)
 {
     public int Status { get; } = status;
 
@@ -20,7 +20,7 @@ public sealed class RpcException(int status, string code, string message) : Exce
 /// An RPC request with its parameters merged from the query and a form body, authenticated by signature V2
 /// (any of the shapes real clients send) or V3.
 /// </summary>
-public sealed class RpcRequest
+internal sealed class RpcRequest
 {
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 

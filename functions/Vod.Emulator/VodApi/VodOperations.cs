@@ -10,7 +10,7 @@ using Vod.Emulator.State;
 namespace Vod.Emulator.VodApi;
 
 /// <summary>The VOD (2017-03-21) and STS (2015-04-01) operations the product uses, over the emulator's state.</summary>
-public sealed class VodOperations(
+internal sealed class VodOperations(
     EmulatorState state,
     CredentialStore credentials,
     MediaLifecycle lifecycle,
@@ -24,7 +24,7 @@ public sealed class VodOperations(
     public Uri PublicEndpoint { get; set; } = options.PublicEndpoint ?? new Uri("http://127.0.0.1");
 
     /// <summary>The VOD-owned bucket media go to.</summary>
-    public string Bucket { get; } = "outin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public string Bucket => state.Bucket;
 
     public Dictionary<string, object?> Invoke(RpcRequest request) => request.Action switch
     {

@@ -225,7 +225,14 @@ public sealed class AppUnderHost : IAsyncLifetime
 
         if (!_failed)
         {
-            Vod.Emulator.Oss.ObjectStorage.DeleteQuietly(RunFolder);
+            try
+            {
+                Directory.Delete(RunFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process of the run still holds a file; the folder is under the temp folder.
+            }
         }
     }
 
