@@ -170,7 +170,21 @@ internal sealed class DurablePath : IAsyncDisposable
         _api.Dispose();
         await _host.DisposeAsync();
         await _azurite.DisposeAsync();
-        Directory.Delete(_runFolder, recursive: true);
+
+        // The host's logs stay (small, and the place to look when a phase takes long); its state goes.
+        foreach (var entry in Directory.EnumerateFileSystemEntries(_runFolder).Where(e => !e.EndsWith(".log", StringComparison.Ordinal)))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+
+        Console.WriteLine($"Functions host logs: {_runFolder}");
     }
 
     // Azurite is this process's child (the one with azurite.js on its command line).

@@ -59,9 +59,14 @@ clients = [.. clients.Where(c => only is null || only.Contains(c.Kind) || only.C
 DurablePath? durable = null;
 if (only is null || only.Contains("durable"))
 {
-    durable = await DurablePath.StartAsync(emulator, work, partSize, parallel, configuration, new Dictionary<string, string>());
+    // --host-setting NAME=VALUE (repeatable): app settings for the host, e.g. a host.json value as
+    // AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions=2.
+    var hostSettings = args.Select((a, i) => (a, i)).Where(x => x.a == "--host-setting" && x.i + 1 < args.Length)
+        .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    durable = await DurablePath.StartAsync(emulator, work, partSize, parallel, configuration, hostSettings);
     if (durable is not null)
     {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Functions host started{(hostSettings.Count > 0 ? " with " + string.Join(", ", hostSettings.Select(h => h.Key + "=" + h.Value)) : string.Empty)}; worker RSS before any upload {Measured.RssBytes(durable.WorkerPid) / 1048576.0:0} MiB"));
         await durable.StageAsync(warmFile, "warm.mp4");
         await durable.StageAsync(file, "source.mp4");
         clients.Add(new Client("Durable path (host + worker)", "durable", (f, n) => RunDurableAsync(f == warmFile ? "warm.mp4" : "source.mp4", n)));
