@@ -14,6 +14,6 @@ npm ci --prefix tests/tooling --no-audit --no-fund --loglevel=error
 dotnet build tests/Vod.Benchmarks --nologo -c Release -v quiet -clp:ErrorsOnly
 out=artifacts/benchmark
 dotnet publish functions/Vod.Cli --nologo -c Release -v quiet -clp:ErrorsOnly -o "$out/vod-jit"
-dotnet publish functions/Vod.Cli --nologo -c Release -v quiet -clp:ErrorsOnly -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/vod-r2r"
+dotnet publish functions/Vod.Cli --nologo -c Release -v quiet -clp:ErrorsOnly -r linux-x64 --self-contained false -o "$out/vod-r2r"
 exec dotnet tests/Vod.Benchmarks/bin/Release/net10.0/Vod.Benchmarks.dll \
   --cli "JIT, tiered compilation off=$out/vod-jit/vod.dll" --cli "ReadyToRun=$out/vod-r2r/vod.dll" "$@"

@@ -41,7 +41,7 @@ internal sealed class DurablePath : IAsyncDisposable
     public int WorkerPid => _host.Group.Members().First(pid => Cmdline(pid).Contains("Vod.Functions.dll", StringComparison.Ordinal));
 
     /// <summary>Starts Azurite and the host; null (with the reason printed) when no host is found.</summary>
-    public static async Task<DurablePath?> StartAsync(EmulatorProcess emulator, string work, long partSize, int parallel, string configuration, IReadOnlyDictionary<string, string> extraSettings)
+    public static async Task<DurablePath?> StartAsync(EmulatorProcess emulator, string work, long partSize, int parallel, string appFolder, IReadOnlyDictionary<string, string> extraSettings)
     {
         var (command, reason) = FunctionsHostLocator.Find();
         if (command is null)
@@ -50,7 +50,6 @@ internal sealed class DurablePath : IAsyncDisposable
             return null;
         }
 
-        var appFolder = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Functions", "bin", configuration, "net10.0");
         var runFolder = Path.Combine(work, "durable");
         Directory.CreateDirectory(runFolder);
         var azurite = await Azurite.StartAsync();
@@ -101,6 +100,10 @@ internal sealed class DurablePath : IAsyncDisposable
         await container.CreateIfNotExistsAsync();
         await container.GetBlobClient(name).UploadAsync(file, overwrite: true);
     }
+
+    /// <summary>A read-only SAS URL of a staged blob (for the CLI, which reads blob URLs).</summary>
+    public Uri SasUrl(string name) =>
+        _blobs.GetBlobContainerClient(Container).GetBlobClient(name).GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2));
 
     /// <summary>Uploads a copy of the staged blob through the app and waits for Completed.</summary>
     public async Task<DurableRun> RunAsync(string staged, string name)

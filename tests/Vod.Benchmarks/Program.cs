@@ -5,7 +5,7 @@ using Vod.Testing;
 
 // One command, one warm emulator, every client in turn (the order rotates from round to round): the raw-PUT limit,
 // ali-oss multipartUpload, the published vod CLI (one line per build given with --cli) and, when a Functions host is
-// found, the Durable path. Prints MB/s (best / median), each process's CPU per GiB and peak RSS, the emulator's CPU,
+// found, the Durable path (and the CLI reading the same blob, to tell the orchestration's cost from the source's). Prints MB/s (best / median), each process's CPU per GiB and peak RSS, the emulator's CPU,
 // the load average at each run, the ratios, and checkpoint bytes by part count. Figures are printed, never asserted.
 //   raw …               the raw-PUT client itself (run by the benchmark as its own process)
 //   --checkpoint-cost   only the checkpoint bytes
@@ -63,13 +63,20 @@ if (only is null || only.Contains("durable"))
     // AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions=2.
     var hostSettings = args.Select((a, i) => (a, i)).Where(x => x.a == "--host-setting" && x.i + 1 < args.Length)
         .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-    durable = await DurablePath.StartAsync(emulator, work, partSize, parallel, configuration, hostSettings);
+    // --app-dir DIR: another build of the Functions app (e.g. an older commit's, to compare).
+    durable = await DurablePath.StartAsync(emulator, work, partSize, parallel,
+        Arg("--app-dir") ?? Path.Combine(RepositoryPaths.Root, "functions", "Vod.Functions", "bin", configuration, "net10.0"), hostSettings);
     if (durable is not null)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Functions host started{(hostSettings.Count > 0 ? " with " + string.Join(", ", hostSettings.Select(h => h.Key + "=" + h.Value)) : string.Empty)}; worker RSS before any upload {Measured.RssBytes(durable.WorkerPid) / 1048576.0:0} MiB"));
         await durable.StageAsync(warmFile, "warm.mp4");
         await durable.StageAsync(file, "source.mp4");
         clients.Add(new Client("Durable path (host + worker)", "durable", (f, n) => RunDurableAsync(f == warmFile ? "warm.mp4" : "source.mp4", n)));
+
+        // The last CLI build again, reading the same blob from Azurite: what the Durable path pays for its source
+        // (Azurite's CPU on the same two cores) apart from what it pays for the orchestration.
+        var (_, dll) = clis[^1];
+        clients.Add(new Client("vod, same blob from Azurite", "cli-blob", (f, n) => RunCliAsync(dll, durable.SasUrl(f == warmFile ? "warm.mp4" : "source.mp4").ToString())));
     }
 }
 
@@ -127,10 +134,11 @@ foreach (var cli in clients.Where(c => c.Kind == "cli"))
 if (clients.FirstOrDefault(c => c.Kind == "durable") is { } durableClient)
 {
     var cliSeconds = clients.Where(c => c.Kind == "cli").Select(c => Median(c.Results.Select(r => r.Seconds))).DefaultIfEmpty(double.NaN).Min();
+    var blobSeconds = clients.Where(c => c.Kind == "cli-blob").Select(c => Median(c.Results.Select(r => r.Seconds))).DefaultIfEmpty(double.NaN).Min();
     var durableSeconds = Median(durableClient.Results.Select(r => r.Seconds));
     var verified = Median(durableClient.Results.Select(r => r.Durable!.SecondsToVerified));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Durable/CLI time {durableSeconds / cliSeconds:0.00} (start → Completed {durableSeconds:0.0} s, median; to the verified object {verified:0.0} s; fastest CLI {cliSeconds:0.0} s)"));
+        $"Durable/CLI time {durableSeconds / cliSeconds:0.00} (start → Completed {durableSeconds:0.0} s, median; to the verified object {verified:0.0} s; fastest CLI {cliSeconds:0.0} s); Durable/CLI from the same blob {durableSeconds / blobSeconds:0.00} ({blobSeconds:0.0} s)"));
     foreach (var run in durableClient.Results.Select(r => r.Durable!))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
