@@ -42,7 +42,8 @@ if (clis.Count == 0)
 var file = Path.Combine(work, "source.mp4");
 var warmFile = Path.Combine(work, "warm.mp4");
 Generate(file, size);
-Generate(warmFile, Math.Min(size, 64L << 20));
+// 256 MiB: enough parts (32) for the worker's tiered compilation to finish its hot paths before the first measured run.
+Generate(warmFile, Math.Min(size, 256L << 20));
 
 Console.WriteLine($"Upload benchmark ({configuration}): {FormatSize(size)}, {partSize / 1048576.0:0.##} MiB parts × {parallel}, {rounds} rounds, {Environment.ProcessorCount} cores, emulator data in {work}");
 Console.WriteLine($"started {DateTime.UtcNow:u}, load average {Measured.LoadAverage():0.00}");
