@@ -26,15 +26,6 @@ public sealed class PartBody
         }
     }
 
-    /// <summary>A body whose bytes are all there already.</summary>
-    public static PartBody Of(byte[] data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var body = new PartBody(data, data.Length);
-        body.Advance(data.Length);
-        return body;
-    }
-
     /// <summary>Bytes in the part.</summary>
     public int Length { get; }
 

@@ -113,33 +113,23 @@ internal sealed class PartBufferPool
     public void Return(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        List<TaskCompletionSource> woken;
-        lock (_gate)
-        {
-            _rented -= buffer.Length;
-            if (_rented + _kept + buffer.Length <= BudgetBytes)
-            {
-                _free.Add(buffer);
-                _kept += buffer.Length;
-            }
-
-            woken = [.. _waiters];
-            _waiters.Clear();
-        }
-
-        // Every waiter looks again; those the budget still does not admit wait once more.
-        foreach (var waiter in woken)
-        {
-            waiter.TrySetResult();
-        }
+        Release(buffer.Length, buffer);
     }
 
-    private void Release(int length)
+    // Takes the bytes off the rented count (keeping the buffer when it fits the budget) and lets every waiter look
+    // again; those the budget still does not admit wait once more.
+    private void Release(int length, byte[]? keep = null)
     {
         List<TaskCompletionSource> woken;
         lock (_gate)
         {
             _rented -= length;
+            if (keep is not null && _rented + _kept + keep.Length <= BudgetBytes)
+            {
+                _free.Add(keep);
+                _kept += keep.Length;
+            }
+
             woken = [.. _waiters];
             _waiters.Clear();
         }
