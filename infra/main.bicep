@@ -115,6 +115,9 @@ param stepRetryCount int = 3
 @description('Keep the VOD media of a cancelled or deleted unfinished upload instead of deleting it.')
 param keepMediaOnCancel bool = false
 
+@description('Send every part with a Content-MD5 header (each part\'s CRC-64 is checked either way).')
+param contentMd5 bool = false
+
 @description('Default first retry delay in seconds.')
 param retryDurationSeconds int = 2
 
@@ -198,6 +201,7 @@ module app 'modules/app.bicep' = {
       retryCount: retryCount
       stepRetryCount: stepRetryCount
       keepMediaOnCancel: keepMediaOnCancel
+      contentMd5: contentMd5
       retryDurationSeconds: retryDurationSeconds
       callbackTimeoutSeconds: callbackTimeoutSeconds
       callbackWindowSeconds: callbackWindowSeconds

@@ -33,6 +33,9 @@ public static class AppServices
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHttpClient(nameof(VodClient));
+
+        // Parts go out on kept connections (the handler renews them itself, so the factory need not rotate it).
+        services.AddHttpClient(nameof(OssClient)).ConfigurePrimaryHttpMessageHandler(OssClient.CreateHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddAzureClientsCore();
         services.AddSingleton(provider => BlobServiceFrom(configuration, provider.GetRequiredService<AzureComponentFactory>()));
         services.AddSingleton(provider =>

@@ -52,6 +52,16 @@ public sealed class UploadOptions
     /// </summary>
     public TimeSpan CredentialRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether every part (and a whole small object) is sent with a <c>Content-MD5</c> header, so OSS refuses a body
+    /// damaged on the way with <c>InvalidDigest</c> before storing it. Default false: each part's CRC-64, computed in
+    /// the same pass as its read, is compared with the <c>x-oss-hash-crc64ecma</c> OSS answers (a mismatch sends the
+    /// part again) and the whole object's CRC-64 is checked on completion, which catches the same damage one round
+    /// trip later. MD5 costs about 1.3 s of CPU per GiB (≈ 0.8 GB/s); turn it on where a policy asks for
+    /// <c>Content-MD5</c>. When on, it is computed in the same pass as the CRC-64.
+    /// </summary>
+    public bool ContentMd5 { get; set; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad setting and its value.</summary>
     public void Validate()
     {

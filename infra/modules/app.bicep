@@ -73,6 +73,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__RetryCount', value: string(settings.retryCount) }
         { name: 'Vod__StepRetryCount', value: string(settings.stepRetryCount) }
         { name: 'Vod__KeepMediaOnCancel', value: string(settings.keepMediaOnCancel) }
+        { name: 'Vod__ContentMd5', value: string(settings.contentMd5) }
         { name: 'Vod__RetryDurationSeconds', value: string(settings.retryDurationSeconds) }
         { name: 'Vod__HistoryRetentionDays', value: string(settings.historyRetentionDays) }
         { name: 'Vod__CallbackPublicUrl', value: 'https://${name}.azurewebsites.net/api/vod/callback' }

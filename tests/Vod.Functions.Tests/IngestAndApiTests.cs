@@ -232,6 +232,32 @@ public sealed class IngestAndApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vod_ContentMd5_is_the_default_of_blob_uploads_and_the_API_can_ask_for_it_per_upload()
+    {
+        // Arrange: a blob, and the app's job factory with the setting on and off.
+        var name = $"md5-{Guid.NewGuid():N}.mp4";
+        await _harness.PutBlobAsync(FunctionsHarness.Data(1000, 5), name);
+        UploadJobFactory Factory(bool contentMd5) => new(_harness.Blobs, Microsoft.Extensions.Options.Options.Create(new Vod.Functions.VodFunctionsOptions
+        {
+            AccessKeyId = "id",
+            AccessKeySecret = "secret",
+            ContentMd5 = contentMd5,
+        }));
+        var container = _harness.Options.Value.IncomingContainer;
+
+        // Act
+        var on = (await Factory(true).ForBlobAsync(container, name, null, null, CancellationToken.None)).Job!;
+        var off = (await Factory(false).ForBlobAsync(container, name, null, null, CancellationToken.None)).Job!;
+        var fromApi = JsonSerializer.Deserialize<Api.StartUploadRequest>("""{"name":"x.mp4","options":{"contentMd5":true}}""", JsonSerializerOptions.Web)!;
+
+        // Assert
+        Assert.True(on.Options.ContentMd5);
+        Assert.False(off.Options.ContentMd5);
+        Assert.False(_harness.Options.Value.ContentMd5);
+        Assert.True(fromApi.Options!.ContentMd5);
+    }
+
+    [Fact]
     public void The_build_lists_every_function_with_the_trigger_and_route_the_readme_documents()
     {
         var metadata = Path.Combine(RepositoryPaths.Root, "functions", "Vod.Functions", "bin",

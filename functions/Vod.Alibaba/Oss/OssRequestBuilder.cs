@@ -86,6 +86,10 @@ internal static class OssRequestBuilder
         }
 
         var request = new HttpRequestMessage(spec.Method, Address(spec, options, out var host)) { Content = spec.Content };
+
+        // No "Expect: 100-continue": it would cost every part a round trip before its body; a refused part wastes at
+        // most one part's bytes, and OSS answers errors after reading the body anyway.
+        request.Headers.ExpectContinue = false;
         if (host is not null)
         {
             request.Headers.Host = host;

@@ -154,6 +154,7 @@ internal static class AdminEndpoints
                 bytesReceivedPerObject = state.BytesReceivedPerObject,
                 bytesReceivedPerUpload = state.BytesReceivedPerUpload,
                 partUploadsReceived = state.PartUploadsReceived,
+                partUploadsWithContentMd5 = state.PartUploadsWithContentMd5,
                 partUploadsHeld = host.Faults.PartGate.Held,
                 credentials = host.Credentials.Issued.Select(c => new { c.AccessKeyId, c.ExpiresAt, c.Bucket, c.Key, c.KeyPrefix, c.MayCallVod, c.AllowedActions }),
             }, Json);

@@ -34,7 +34,7 @@ internal sealed class ObjectStorage
     /// Streams <paramref name="body"/> into a new temporary file, hashing as it goes. <paramref name="onBytes"/> sees
     /// every chunk as it arrives (byte counters), so even a body cut off mid-way is counted.
     /// </summary>
-    public async Task<WrittenBody> ReceiveAsync(Stream body, Action<int> onBytes, CancellationToken cancellationToken)
+    public async Task<WrittenBody> ReceiveAsync(Stream body, Action<int> onBytes, bool corrupt, CancellationToken cancellationToken)
     {
         var path = Path.Combine(_root, "incoming", Guid.NewGuid().ToString("N"));
         using var md5 = ContentMd5.CreateIncremental();
@@ -47,6 +47,12 @@ internal sealed class ObjectStorage
             while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 onBytes(read);
+                if (corrupt)
+                {
+                    buffer[0] ^= 0x5A;
+                    corrupt = false;
+                }
+
                 md5.AppendData(buffer, 0, read);
                 crc.Append(buffer.AsSpan(0, read));
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);

@@ -162,15 +162,21 @@ internal sealed class OssHandler(EmulatorState state, ObjectStorage storage, Oss
             // Every UploadPart request that names a live upload counts, whether it then succeeds or not.
             var perPart = state.PartUploadsReceived.TryGetValue(uploadId, out var existing) ? existing : state.PartUploadsReceived[uploadId] = [];
             perPart[partNumber.Value] = perPart.GetValueOrDefault(partNumber.Value) + 1;
+            if (request.Header("Content-MD5") is not null)
+            {
+                state.PartUploadsWithContentMd5[uploadId] = state.PartUploadsWithContentMd5.GetValueOrDefault(uploadId) + 1;
+            }
         }
 
-        if (faults.TakePartFailure())
+        var failing = faults.TakePartFailure();
+        var corrupt = failing && faults.PartFailureMode == PartFailureMode.Corrupt;
+        if (failing && !corrupt)
         {
             await InjectPartFailureAsync(request, uploadId);
             return;
         }
 
-        var body = await ReceiveAsync(request, ObjectCounterKey(request.Bucket!, request.Key!), uploadId);
+        var body = await ReceiveAsync(request, ObjectCounterKey(request.Bucket!, request.Key!), uploadId, corrupt);
         if (body is null || !await CheckDigestAsync(request, body))
         {
             return;
@@ -548,11 +554,11 @@ internal sealed class OssHandler(EmulatorState state, ObjectStorage storage, Oss
         return (from, to, true, false);
     }
 
-    private async Task<WrittenBody?> ReceiveAsync(OssRequestContext request, string objectCounter, string? uploadId)
+    private async Task<WrittenBody?> ReceiveAsync(OssRequestContext request, string objectCounter, string? uploadId, bool corrupt = false)
     {
         try
         {
-            return await storage.ReceiveAsync(request.Http.Request.Body, read => Count(objectCounter, uploadId, read), request.Http.RequestAborted);
+            return await storage.ReceiveAsync(request.Http.Request.Body, read => Count(objectCounter, uploadId, read), corrupt, request.Http.RequestAborted);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionResetException or BadHttpRequestException)
         {

@@ -58,6 +58,9 @@ public sealed class EmulatorState
     /// <summary>UploadPart calls received per upload id and part number (a re-sent part counts twice).</summary>
     public Dictionary<string, Dictionary<int, int>> PartUploadsReceived { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>UploadPart calls per upload id that carried a <c>Content-MD5</c> header.</summary>
+    public Dictionary<string, int> PartUploadsWithContentMd5 { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The <c>bucket/key</c> form used as dictionary key.</summary>
     public static string ObjectId(string bucket, string key) => bucket + "/" + key;
 }

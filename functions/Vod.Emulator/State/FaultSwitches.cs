@@ -8,6 +8,13 @@ public enum PartFailureMode
 
     /// <summary>Drop the connection mid-request.</summary>
     DropConnection,
+
+    /// <summary>
+    /// Take the body with one byte flipped, as a path that damages data would: a Content-MD5 sent with it is refused
+    /// with <c>InvalidDigest</c>; without one the part is stored and its <c>x-oss-hash-crc64ecma</c> disagrees with
+    /// the client's.
+    /// </summary>
+    Corrupt,
 }
 
 /// <summary>What happens to the next callbacks.</summary>

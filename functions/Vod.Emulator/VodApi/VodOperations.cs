@@ -448,7 +448,7 @@ internal sealed class VodOperations(
             }
 
             await using var body = await response.Content.ReadAsStreamAsync();
-            var written = await storage.ReceiveAsync(body, _ => { }, CancellationToken.None);
+            var written = await storage.ReceiveAsync(body, _ => { }, corrupt: false, CancellationToken.None);
             SetStatus(job, "UPLOADING");
             var stored = new StoredObject
             {

@@ -52,6 +52,7 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
             Parallel = settings.Parallel,
             RetryCount = settings.RetryCount,
             StepRetryCount = settings.StepRetryCount,
+            ContentMd5 = settings.ContentMd5,
             RetryDuration = TimeSpan.FromSeconds(settings.RetryDurationSeconds),
         };
         return (new UploadJob(uploadId, SourceReference.FromBlob(container, name, properties.ETag.ToString()), metadata, engine, settings.CallbackTimeoutSeconds), null);

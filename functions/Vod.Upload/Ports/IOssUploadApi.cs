@@ -10,14 +10,17 @@ namespace Vod.Upload.Ports;
 /// </summary>
 public interface IOssUploadApi
 {
-    /// <summary>PutObject of a whole (small) source; <paramref name="contentMd5"/> is sent when given.</summary>
-    Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken);
+    /// <summary>
+    /// PutObject of a whole (small) source; <paramref name="contentMd5"/> is sent when given. The body may still be
+    /// filling: its bytes are sent as they arrive.
+    /// </summary>
+    Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken);
 
     /// <summary>InitiateMultipartUpload; returns the multipart upload id.</summary>
     Task<string> InitiateAsync(OssObjectLocation target, AlibabaCredential credential, CancellationToken cancellationToken);
 
-    /// <summary>UploadPart.</summary>
-    Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken);
+    /// <summary>UploadPart; <paramref name="contentMd5"/> is sent when given. The body may still be filling: its bytes are sent as they arrive.</summary>
+    Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken);
 
     /// <summary>Every part OSS holds for the multipart upload (ListParts, all pages).</summary>
     Task<IReadOnlyList<OssPart>> ListPartsAsync(OssObjectLocation target, string multipartUploadId, AlibabaCredential credential, CancellationToken cancellationToken);

@@ -8,11 +8,12 @@ namespace Vod.Upload.Ports;
 public sealed class OssUploadApi(OssClient oss) : IOssUploadApi
 {
     /// <inheritdoc/>
-    public Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken) =>
+    public Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken) =>
         CallAsync(async () =>
         {
-            using var body = new ReadOnlyMemoryStream(data);
-            return await oss.PutObjectAsync(target, body, data.Length, credential, new OssRequestOptions { ContentMd5 = contentMd5 }, cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(body);
+            await using var content = body.OpenRead();
+            return await oss.PutObjectAsync(target, content, body.Length, credential, new OssRequestOptions { ContentMd5 = contentMd5 }, cancellationToken).ConfigureAwait(false);
         });
 
     /// <inheritdoc/>
@@ -20,11 +21,12 @@ public sealed class OssUploadApi(OssClient oss) : IOssUploadApi
         CallAsync(() => oss.InitiateMultipartUploadAsync(target, credential, null, cancellationToken));
 
     /// <inheritdoc/>
-    public Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken) =>
+    public Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken) =>
         CallAsync(async () =>
         {
-            using var body = new ReadOnlyMemoryStream(data);
-            return await oss.UploadPartAsync(target, multipartUploadId, partNumber, body, data.Length, credential, new OssRequestOptions { ContentMd5 = contentMd5 }, cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(body);
+            await using var content = body.OpenRead();
+            return await oss.UploadPartAsync(target, multipartUploadId, partNumber, content, body.Length, credential, new OssRequestOptions { ContentMd5 = contentMd5 }, cancellationToken).ConfigureAwait(false);
         });
 
     /// <inheritdoc/>

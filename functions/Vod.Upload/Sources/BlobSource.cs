@@ -49,8 +49,13 @@ public sealed class BlobSource : IUploadSource
     }
 
     /// <inheritdoc/>
-    public async Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    public Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
+        ReadInPiecesAsync(offset, destination, static _ => { }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task ReadInPiecesAsync(long offset, Memory<byte> destination, Action<int> onRead, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(onRead);
         try
         {
             var options = new BlobDownloadOptions
@@ -60,7 +65,18 @@ public sealed class BlobSource : IUploadSource
             };
             using var download = (await _blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false)).Value;
             await using var stream = download.Content;
-            await stream.ReadExactlyAsync(destination, cancellationToken).ConfigureAwait(false);
+            // One ranged GET for the whole part, consumed as it arrives.
+            while (!destination.IsEmpty)
+            {
+                var read = await stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                onRead(read);
+                destination = destination[read..];
+            }
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {

@@ -18,6 +18,18 @@ public interface IUploadSource : IAsyncDisposable
     /// version <see cref="Identity"/> names.
     /// </summary>
     Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadAsync"/>, calling <paramref name="onRead"/> with the count of each piece as it lands, in order
+    /// (the piece is at <paramref name="destination"/>[sum of earlier counts..]), so the part can be hashed and sent
+    /// while the rest is read. Sources that read in one piece call it once.
+    /// </summary>
+    async Task ReadInPiecesAsync(long offset, Memory<byte> destination, Action<int> onRead, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onRead);
+        await ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+        onRead(destination.Length);
+    }
 }
 
 /// <summary>Opens sources from references.</summary>

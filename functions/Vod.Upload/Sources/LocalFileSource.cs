@@ -8,6 +8,8 @@ namespace Vod.Upload.Sources;
 /// </summary>
 public sealed class LocalFileSource : IUploadSource
 {
+    private const int PieceSize = 1 << 20;
+
     private readonly SafeFileHandle _handle;
     private readonly string _path;
 
@@ -39,8 +41,13 @@ public sealed class LocalFileSource : IUploadSource
     }
 
     /// <inheritdoc/>
-    public async Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    public Task ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
+        ReadInPiecesAsync(offset, destination, static _ => { }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task ReadInPiecesAsync(long offset, Memory<byte> destination, Action<int> onRead, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(onRead);
         var info = new FileInfo(_path);
         if (!info.Exists || FileVersion.FingerprintOf(info) != Fingerprint)
         {
@@ -49,12 +56,14 @@ public sealed class LocalFileSource : IUploadSource
 
         while (!destination.IsEmpty)
         {
-            var read = await RandomAccess.ReadAsync(_handle, destination, offset, cancellationToken).ConfigureAwait(false);
+            // Pieces of at most 1 MiB: each is hashed while still in the cache and can be sent while the next is read.
+            var read = await RandomAccess.ReadAsync(_handle, destination[..Math.Min(destination.Length, PieceSize)], offset, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new UploadException(UploadErrorCodes.SourceChanged, $"The file '{_path}' is shorter than when the upload started.", UploadErrorKind.Fatal);
             }
 
+            onRead(read);
             destination = destination[read..];
             offset += read;
         }

@@ -46,7 +46,7 @@ internal static class CreateOrRefreshStep
         {
             if (plan.Kind == MediaKind.Image)
             {
-                return await ImageUploadStep.RunAsync(services, plan, metadata, observer, session, cancellationToken).ConfigureAwait(false);
+                return await ImageUploadStep.RunAsync(services, plan, metadata, options, observer, session, cancellationToken).ConfigureAwait(false);
             }
 
             session = await CreateVideoAsync(services, plan, metadata, options, session, cancellationToken).ConfigureAwait(false);

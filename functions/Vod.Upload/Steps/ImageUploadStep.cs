@@ -1,6 +1,6 @@
-using Vod.Alibaba.Hashing;
 using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
+using Vod.Upload.Ports;
 
 namespace Vod.Upload.Steps;
 
@@ -11,7 +11,7 @@ namespace Vod.Upload.Steps;
 /// </summary>
 internal static class ImageUploadStep
 {
-    public static async Task<UploadSession> RunAsync(StepServices services, UploadPlan plan, MediaMetadata metadata, IUploadObserver observer, CheckpointSession? session, CancellationToken cancellationToken)
+    public static async Task<UploadSession> RunAsync(StepServices services, UploadPlan plan, MediaMetadata metadata, UploadOptions options, IUploadObserver observer, CheckpointSession? session, CancellationToken cancellationToken)
     {
         if (session?.Current is { MediaId: { } abandoned, Completed: false })
         {
@@ -47,15 +47,18 @@ internal static class ImageUploadStep
 
         var started = CreateOrRefreshStep.Started(services, plan, session.Current, resumed: false, observer);
         var length = (int)plan.Parts.TotalSize; // PartPlan refuses images larger than one buffer
-        var buffer = new byte[length];
+        // An image is small (PartPlan refuses one larger than a buffer) and read whole before it is sent: its own
+        // buffer, not the part pool's.
+        var body = new PartBody(new byte[length], length);
+        PartDigest digest;
         await using (var source = await services.Sources.OpenAsync(plan.Source, cancellationToken).ConfigureAwait(false))
         {
-            await source.ReadAsync(0, buffer, cancellationToken).ConfigureAwait(false);
+            digest = await PartReader.FillAsync(source, 0, body, options.ContentMd5, cancellationToken).ConfigureAwait(false);
         }
 
-        var crc = Crc64Ecma.Compute(buffer);
+        var crc = digest.Crc64;
         var credentials = services.Credentials.ForImage(created.MediaId, created.Grant.Auth);
-        var stored = await PartSender.SendAsync(services, StepCheckpoints.Target(session.Current), null, 1, buffer, crc, credentials, cancellationToken).ConfigureAwait(false);
+        var stored = await PartSender.SendAsync(services, StepCheckpoints.Target(session.Current), null, 1, body, Task.FromResult(digest), options.ContentMd5, credentials, cancellationToken).ConfigureAwait(false);
         await session.UpdateAsync(c =>
         {
             c.Parts = [new CheckpointPart(1, stored.ETag, length, crc)];

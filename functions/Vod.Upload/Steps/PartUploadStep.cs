@@ -1,16 +1,17 @@
-using System.Buffers;
 using Polly;
 using Polly.Retry;
-using Vod.Alibaba.Hashing;
 using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
+using Vod.Upload.Ports;
 
 namespace Vod.Upload.Steps;
 
 /// <summary>
 /// Step 4: uploads parts <c>first</c>–<c>last</c> that the checkpoint does not have yet,
-/// <see cref="UploadOptions.Parallel"/> at a time, each read from the source into a pooled buffer, sent with
-/// Content-MD5, its CRC-64 checked against OSS's, retried with backoff when retryable, and recorded. A fatal error
+/// <see cref="UploadOptions.Parallel"/> at a time, each read from the source into a buffer of the process's
+/// <see cref="PartBufferPool"/>, hashed as it lands and sent while the rest of it is still read (with Content-MD5 only
+/// when <see cref="UploadOptions.ContentMd5"/> asks, after the whole part), its CRC-64 checked against OSS's, retried
+/// with backoff when retryable, and recorded. A fatal error
 /// stops the other parts at once and leaves a resumable checkpoint; a stop request cancels the parts in flight.
 /// </summary>
 internal static class PartUploadStep
@@ -68,7 +69,6 @@ internal static class PartUploadStep
             Log.PartRetried(services.Logger, part, mediaId, code, attempt);
             observer.OnPartRetried(part, attempt, code);
         });
-        var buffers = ArrayPool<byte>.Create(checked((int)plan.PartSize), Math.Max(1, options.Parallel));
         var target = StepCheckpoints.Target(checkpoint.Current);
         try
         {
@@ -76,19 +76,18 @@ internal static class PartUploadStep
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = stop.Token }, async (number, token) =>
             {
                 var (offset, length) = plan.Range(number);
-                var buffer = buffers.Rent((int)length);
+                var buffer = await PartBufferPool.Shared.RentAsync((int)length, token).ConfigureAwait(false);
+                var body = new PartBody(buffer, (int)length);
+                var digest = PartReader.FillAsync(source, offset, body, options.ContentMd5, token);
                 try
                 {
-                    var data = buffer.AsMemory(0, (int)length);
-                    await source.ReadAsync(offset, data, token).ConfigureAwait(false);
-                    var crc = Crc64Ecma.Compute(data.Span);
                     var context = ResilienceContextPool.Shared.Get(token);
                     context.Properties.Set(PartKey, number);
                     Alibaba.Oss.OssWriteResult stored;
                     try
                     {
                         stored = await pipeline.ExecuteAsync(
-                            async ctx => await PartSender.SendAsync(services, target, plan.SinglePut ? null : multipartUploadId, number, data, crc, credentials, ctx.CancellationToken).ConfigureAwait(false),
+                            async ctx => await PartSender.SendAsync(services, target, plan.SinglePut ? null : multipartUploadId, number, body, digest, options.ContentMd5, credentials, ctx.CancellationToken).ConfigureAwait(false),
                             context).ConfigureAwait(false);
                     }
                     finally
@@ -96,6 +95,7 @@ internal static class PartUploadStep
                         ResilienceContextPool.Shared.Return(context);
                     }
 
+                    var crc = (await digest.ConfigureAwait(false)).Crc64;
                     var part = new CheckpointPart(number, stored.ETag, length, crc);
                     if (plan.SinglePut)
                     {
@@ -118,7 +118,11 @@ internal static class PartUploadStep
                 }
                 finally
                 {
-                    buffers.Return(buffer);
+                    // The read may still be writing into the buffer (a send that failed early): it ends before the
+                    // buffer goes back. Its failure, if any, was already reported by the send.
+                    await ((Task)digest).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    _ = digest.Exception;
+                    PartBufferPool.Shared.Return(buffer);
                 }
             }).ConfigureAwait(false);
         }

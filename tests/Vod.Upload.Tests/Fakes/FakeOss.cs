@@ -16,6 +16,7 @@ public sealed class FakeOss(FakeWorld world) : IOssUploadApi
     private readonly Lock _gate = new();
     private readonly Queue<(string Operation, UploadException Error)> _failures = new();
     private int _next;
+    private int _corruptions;
 
     /// <summary>Complete objects by key.</summary>
     public Dictionary<string, byte[]> Objects { get; } = [];
@@ -44,18 +45,18 @@ public sealed class FakeOss(FakeWorld world) : IOssUploadApi
     /// <summary>Fails every call of the operations it answers an error for, from now on (null: none).</summary>
     public Func<string, UploadException?>? Always { get; set; }
 
-    public Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken)
+    public async Task<OssWriteResult> PutObjectAsync(OssObjectLocation target, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken)
     {
-        Check("PutObject", target, credential, data.Length);
-        var bytes = data.ToArray();
-        return Task.FromResult(world.Effect("PutObject", () =>
+        Check("PutObject", target, credential, body.Length);
+        var bytes = await Receive(body, contentMd5, cancellationToken);
+        return world.Effect("PutObject", () =>
         {
             lock (_gate)
             {
                 Objects[target.Key] = bytes;
                 return new OssWriteResult(ETag(bytes), Crc64Ecma.Compute(bytes), null);
             }
-        }));
+        });
     }
 
     public Task<string> InitiateAsync(OssObjectLocation target, AlibabaCredential credential, CancellationToken cancellationToken)
@@ -75,15 +76,15 @@ public sealed class FakeOss(FakeWorld world) : IOssUploadApi
     /// <summary>Runs before each UploadPart is received (a test holds parts there); cancellable like a request in flight.</summary>
     public Func<int, CancellationToken, Task>? BeforeUploadPart { get; set; }
 
-    public async Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, ReadOnlyMemory<byte> data, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken)
+    public async Task<OssWriteResult> UploadPartAsync(OssObjectLocation target, string multipartUploadId, int partNumber, PartBody body, string? contentMd5, AlibabaCredential credential, CancellationToken cancellationToken)
     {
         if (BeforeUploadPart is { } hold)
         {
             await hold(partNumber, cancellationToken);
         }
 
-        Check("UploadPart", target, credential, data.Length);
-        var bytes = data.ToArray();
+        Check("UploadPart", target, credential, body.Length);
+        var bytes = await Receive(body, contentMd5, cancellationToken);
         return world.Effect("UploadPart " + partNumber, () =>
         {
             lock (_gate)
@@ -171,6 +172,46 @@ public sealed class FakeOss(FakeWorld world) : IOssUploadApi
     }
 
     private static UploadException Gone(string id) => new("NoSuchUpload", $"The multipart upload {id} does not exist.", UploadErrorKind.UploadGone);
+
+    /// <summary>Damages the next <paramref name="times"/> part or object bodies on their way in (one byte flipped), as a faulty network path would.</summary>
+    public void CorruptNext(int times = 1)
+    {
+        lock (_gate)
+        {
+            _corruptions += times;
+        }
+    }
+
+    /// <summary>The Content-MD5 each UploadPart and PutObject carried (null when none), in arrival order.</summary>
+    public List<string?> ContentMd5s { get; } = [];
+
+    // Reads the body as OSS would: to its end, then checks the Content-MD5 it came with against what arrived.
+    private async Task<byte[]> Receive(PartBody body, string? contentMd5, CancellationToken cancellationToken)
+    {
+        var received = new MemoryStream(body.Length);
+        await using (var content = body.OpenRead())
+        {
+            await content.CopyToAsync(received, cancellationToken);
+        }
+
+        var bytes = received.ToArray();
+        lock (_gate)
+        {
+            ContentMd5s.Add(contentMd5);
+            if (bytes.Length > 0 && _corruptions > 0)
+            {
+                _corruptions--;
+                bytes[bytes.Length / 2] ^= 0x5A;
+            }
+        }
+
+        if (contentMd5 is not null && contentMd5 != Convert.ToBase64String(MD5.HashData(bytes)))
+        {
+            throw new UploadException("InvalidDigest", "The Content-MD5 you specified was invalid.", UploadErrorKind.Retryable);
+        }
+
+        return bytes;
+    }
 
     private static string ETag(byte[] bytes) => "\"" + Convert.ToHexString(MD5.HashData(bytes)) + "\"";
 
