@@ -609,4 +609,22 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(0, defaultExit);
         Assert.Single(Directory.GetFiles(Path.Combine(StateHome, "vod", "logs"), "vod-*.log"));
     }
+
+    [Fact]
+    public async Task Content_md5_is_sent_only_when_asked_for()
+    {
+        var plain = File("plain.mp4", 1024 * 1024, seed: 17);
+        var hashed = File("hashed.mp4", 1024 * 1024, seed: 18);
+
+        var (plainExit, _, plainError) = await VodProcess.RunAsync(_work, Environment(), "upload", plain, "--part-size", "256KiB");
+        var (hashedExit, _, hashedError) = await VodProcess.RunAsync(_work, Environment(), "upload", hashed, "--part-size", "256KiB", "--content-md5");
+
+        Assert.True(plainExit == 0, plainError);
+        Assert.True(hashedExit == 0, hashedError);
+        var withMd5 = _emulator.State.PartUploadsWithContentMd5;
+        var uploads = _emulator.State.PartUploadsReceived.Keys.ToList();
+        Assert.Equal(2, uploads.Count);
+        Assert.Equal(4, uploads.Sum(u => withMd5.GetValueOrDefault(u)));
+        Assert.Contains(uploads, u => withMd5.GetValueOrDefault(u) == 0);
+    }
 }

@@ -56,6 +56,7 @@ public sealed class TelemetryTests : IDisposable
     {
         // Arrange: four parts, the first PUT refused once (a part retry).
         await using var harness = await EngineHarness.StartAsync(_azurite.Blobs);
+        harness.Emulator.Faults.FailUploadParts(1, 0, 503, Emulator.State.PartFailureMode.Status, "ServiceUnavailable");
         var data = EngineHarness.Data(1024 * KiB, 71);
         var source = SourceReference.FromFile(EngineHarness.WriteFile(data, "traced.mp4"));
 
@@ -70,7 +71,7 @@ public sealed class TelemetryTests : IDisposable
             trace.Where(s => s.DisplayName.StartsWith("vod.step ", StringComparison.Ordinal)).OrderBy(s => s.StartTimeUtc).Select(s => s.DisplayName));
         Assert.Contains("VOD CreateUploadVideo", names);
         Assert.Contains("OSS InitiateMultipartUpload", names);
-        Assert.Equal(4, names.Count(n => n == "OSS UploadPart"));
+        Assert.Equal(5, names.Count(n => n == "OSS UploadPart")); // one refused, then stored
         Assert.Contains("OSS CompleteMultipartUpload", names);
         Assert.All(trace.Where(s => s != root), s => Assert.NotNull(s.Parent));
         Assert.Equal(result.MediaId, root.GetTagItem("vod.media.id"));
@@ -78,8 +79,10 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(result.MediaId, complete.GetTagItem("vod.media.id"));
         var parts = trace.Single(s => s.DisplayName == "vod.step UploadParts");
         Assert.Equal((1, 4), ((int)parts.GetTagItem("vod.parts.first")!, (int)parts.GetTagItem("vod.parts.last")!));
-        var put = trace.First(s => s.DisplayName == "OSS UploadPart");
-        Assert.Equal((ActivityKind.Client, "alibaba_oss", 200), (put.Kind, (string?)put.GetTagItem("rpc.system"), (int)put.GetTagItem("http.response.status_code")!));
+        var puts = trace.Where(s => s.DisplayName == "OSS UploadPart").ToList();
+        Assert.Equal(4, puts.Count(p => (int)p.GetTagItem("http.response.status_code")! == 200 && p.Kind == ActivityKind.Client && (string?)p.GetTagItem("rpc.system") == "alibaba_oss"));
+        var refused = Assert.Single(puts, p => p.Status == ActivityStatusCode.Error);
+        Assert.Equal(("ServiceUnavailable", 503), ((string?)refused.GetTagItem("error.type"), (int)refused.GetTagItem("http.response.status_code")!));
 
         // No credential, signature or token in any attribute.
         var values = trace.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString() ?? string.Empty).ToList();
@@ -95,6 +98,9 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(1, Sum("vod.uploads", ("vod.upload.state", "started")));
         Assert.Equal(1, Sum("vod.uploads", ("vod.upload.state", "succeeded")));
         Assert.Equal(0, Sum("vod.uploads", ("vod.upload.state", "failed")));
+        Assert.Equal(1024 * KiB, Sum("vod.upload.bytes"));
+        Assert.Equal(4, _measurements.Count(m => m.Name == "vod.upload.part.duration"));
+        Assert.Equal(1, Sum("vod.upload.retries", ("vod.retry.scope", "part"), ("error.type", "ServiceUnavailable")));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal sealed class UploadCommandOptions
 
     public Option<TimeSpan?> RefreshMargin { get; } = CliOptions.Seconds("--refresh-margin", "refresh credentials this long before they expire", 2400, TimeSpan.FromMinutes(5));
 
+    public Option<bool> ContentMd5 { get; } = CliOptions.Flag("--content-md5",
+        "also send each part's Content-MD5 (OSS checks it on arrival); off by default: every part's CRC-64 is checked against OSS's either way");
+
     public Option<bool> Force { get; } = CliOptions.Flag("--force", "upload again even if this version of the file already reached VOD");
 
     public Option<string?> Include { get; } = CliOptions.Text("--include", "GLOB", "a folder: file names to upload (default: every file VOD takes)");
@@ -55,7 +58,7 @@ internal sealed class UploadCommandOptions
     {
         Option[] all =
         [
-            PartSize, Parallel, RetryCount, StepRetryCount, RetryDuration, RefreshMargin, CommonOptions.Region, CommonOptions.VodEndpoint,
+            PartSize, Parallel, RetryCount, StepRetryCount, RetryDuration, RefreshMargin, ContentMd5, CommonOptions.Region, CommonOptions.VodEndpoint,
             CommonOptions.CheckpointDir, CommonOptions.LogFile, Force, Include, Exclude, Jobs, CommonOptions.Json,
             Title, CateId, Tags, Description, TemplateGroupId, WorkflowId, StorageLocation, UserData, AppId,
         ];
@@ -82,6 +85,7 @@ internal sealed class UploadCommandOptions
             StepRetryCount = parse.GetValue(StepRetryCount),
             RetryDuration = parse.GetValue(RetryDuration) ?? TimeSpan.FromSeconds(2),
             CredentialRefreshMargin = parse.GetValue(RefreshMargin) ?? TimeSpan.FromMinutes(5),
+            ContentMd5 = parse.GetValue(ContentMd5),
         };
         options.Validate();
         return options;

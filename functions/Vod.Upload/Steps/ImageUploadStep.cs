@@ -50,6 +50,7 @@ internal static class ImageUploadStep
         // An image is small (PartPlan refuses one larger than a buffer) and read whole before it is sent: its own
         // buffer, not the part pool's.
         var body = new PartBody(new byte[length], length);
+        var startedAt = services.Time.GetTimestamp();
         PartDigest digest;
         await using (var source = await services.Sources.OpenAsync(plan.Source, cancellationToken).ConfigureAwait(false))
         {
@@ -67,6 +68,7 @@ internal static class ImageUploadStep
             c.ObjectETag = stored.ETag;
         }, cancellationToken).ConfigureAwait(false);
         Log.PartStored(services.Logger, 1, created.MediaId, length);
+        Telemetry.UploadTelemetry.PartStored(length, services.Time.GetElapsedTime(startedAt));
         observer.OnProgress(new UploadProgress(created.MediaId, length, length, 1, 1));
         return started;
     }

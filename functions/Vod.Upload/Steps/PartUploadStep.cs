@@ -4,6 +4,8 @@ using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
 using Vod.Upload.Ports;
 
+using Vod.Upload.Telemetry;
+
 namespace Vod.Upload.Steps;
 
 /// <summary>
@@ -67,6 +69,7 @@ internal static class PartUploadStep
         {
             Interlocked.Increment(ref retries);
             Log.PartRetried(services.Logger, part, mediaId, code, attempt);
+            UploadTelemetry.Retries.Add(1, new("error.type", code), new("vod.retry.scope", "part"));
             observer.OnPartRetried(part, attempt, code);
         });
         var target = StepCheckpoints.Target(checkpoint.Current);
@@ -76,6 +79,7 @@ internal static class PartUploadStep
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = stop.Token }, async (number, token) =>
             {
                 var (offset, length) = plan.Range(number);
+                var started = services.Time.GetTimestamp();
                 var buffer = await PartBufferPool.Shared.RentAsync((int)length, token).ConfigureAwait(false);
                 var body = new PartBody(buffer, (int)length);
                 var digest = PartReader.FillAsync(source, offset, body, options.ContentMd5, token);
@@ -113,7 +117,9 @@ internal static class PartUploadStep
                     {
                         await checkpoint.RecordPartAsync(part, CancellationToken.None).ConfigureAwait(false);
                     }
+
                     Log.PartStored(services.Logger, number, mediaId, length);
+                    UploadTelemetry.PartStored(length, services.Time.GetElapsedTime(started));
                     progress.Stored(length);
                 }
                 finally

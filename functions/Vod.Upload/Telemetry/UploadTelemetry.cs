@@ -22,7 +22,7 @@ public static class UploadTelemetry
     /// <summary><c>vod.upload.bytes</c> (By): bytes OSS stored for this process (a part counts once, when OSS confirmed it).</summary>
     public static readonly Counter<long> BytesUploaded = Meter.CreateCounter<long>("vod.upload.bytes", "By", "Bytes stored on OSS by this process");
 
-    /// <summary><c>vod.upload.part.duration</c> (s): how long one part took, read to stored, by <c>vod.outcome</c>.</summary>
+    /// <summary><c>vod.upload.part.duration</c> (s): how long one stored part took, buffer rented to OSS's answer (retries included).</summary>
     public static readonly Histogram<double> PartDuration = Meter.CreateHistogram<double>("vod.upload.part.duration", "s", "Time to read, hash and store one part",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] });
 
@@ -34,6 +34,13 @@ public static class UploadTelemetry
 
     /// <summary><c>vod.uploads</c>: uploads by <c>vod.upload.state</c> (started, succeeded, failed) and, when failed, <c>error.type</c>.</summary>
     public static readonly Counter<long> Uploads = Meter.CreateCounter<long>("vod.uploads", "{upload}", "Uploads started, succeeded and failed");
+
+    /// <summary>Records one part OSS confirmed: its bytes and how long it took from buffer to stored.</summary>
+    public static void PartStored(long bytes, TimeSpan elapsed)
+    {
+        BytesUploaded.Add(bytes);
+        PartDuration.Record(elapsed.TotalSeconds);
+    }
 
     /// <summary>Counts an upload that started.</summary>
     public static void UploadStarted(string kind) => Uploads.Add(1, new("vod.upload.state", "started"), new("vod.media.kind", kind));
