@@ -34,7 +34,7 @@ internal static class FolderUpload
             return ExitCodes.Failed;
         }
 
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var engine = context.Engine(context.VodApi(http), http);
         var history = new UploadHistory(StateDirectory.History);
         var force = parse.GetValue(options.Force);

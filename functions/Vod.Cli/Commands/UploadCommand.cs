@@ -60,7 +60,7 @@ internal static class UploadCommand
             throw new UsageException($"'{argument}' is not an image (png, jpg, jpeg, gif): use 'vod upload {argument}'.");
         }
 
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http, blobUrl?.Service);
         var history = new UploadHistory(StateDirectory.History);
