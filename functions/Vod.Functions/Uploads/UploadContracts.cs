@@ -5,7 +5,13 @@ using Vod.Upload.Sources;
 namespace Vod.Functions.Uploads;
 
 /// <summary>The orchestration's input: what to upload and how. Holds no secret.</summary>
-public sealed record UploadJob(string UploadId, SourceReference Source, MediaMetadata Metadata, UploadOptions Options, int CallbackTimeoutSeconds);
+/// <param name="UploadId">The upload (orchestration instance) id.</param>
+/// <param name="Source">The blob, pinned to its ETag.</param>
+/// <param name="Metadata">The media's fields.</param>
+/// <param name="Options">How it runs.</param>
+/// <param name="CallbackTimeoutSeconds">How long to wait for VOD's event before asking its API.</param>
+/// <param name="TraceParent">The W3C traceparent of the upload's root span (set by the starter): every step joins that trace.</param>
+public sealed record UploadJob(string UploadId, SourceReference Source, MediaMetadata Metadata, UploadOptions Options, int CallbackTimeoutSeconds, string? TraceParent = null);
 
 /// <summary>A sub-orchestration's input: a range of part batches of one upload.</summary>
 public sealed record PartRangeJob(UploadSession Session, UploadOptions Options, int FirstPart, int LastPart, int PartsPerBatch);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
 
+using Vod.Functions.Hosting;
+
 namespace Vod.Functions.Uploads;
 
 /// <summary>
@@ -33,6 +35,13 @@ public sealed partial class UploadStarter(UploadEngine engine, ILogger<UploadSta
 
         // A stop request of an earlier run (stopped, then cancelled) must not stop this one.
         await engine.Checkpoints.ClearStopAsync(CheckpointKey(job), cancellationToken).ConfigureAwait(false);
+
+        // The upload's trace: its root span is a child of what started it (the HTTP request, the blob event); every
+        // step, run later by activities on any instance, joins it through the job's traceparent.
+        using var span = FunctionsTelemetry.Source.StartActivity("vod.upload", System.Diagnostics.ActivityKind.Producer);
+        span?.SetTag("vod.upload.id", job.UploadId);
+        span?.SetTag("vod.source", job.Source.Location);
+        job = job with { TraceParent = span?.Id };
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId), cancellationToken).ConfigureAwait(false);

@@ -39,8 +39,12 @@ public sealed record MediaMetadata
     public string? ImageExt { get; init; }
 }
 
-/// <summary>What to upload, how, and as what.</summary>
-public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadata, UploadOptions Options);
+/// <summary>What to upload, how, and as what; <paramref name="TraceParent"/> names the upload's trace when the steps run apart (activities).</summary>
+/// <param name="Source">The source.</param>
+/// <param name="Metadata">The media's fields.</param>
+/// <param name="Options">How it runs.</param>
+/// <param name="TraceParent">The W3C traceparent of the upload's root span, or null (the steps then join the current trace).</param>
+public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadata, UploadOptions Options, string? TraceParent = null);
 
 /// <summary>The result of planning: small and serializable, the input of every later step.</summary>
 /// <param name="CheckpointKey">Where the checkpoint lives.</param>
@@ -49,7 +53,8 @@ public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadat
 /// <param name="Kind">Video or image.</param>
 /// <param name="Parts">The part plan (the checkpoint's, when resuming).</param>
 /// <param name="SourceFingerprint">What catches a change the version cannot (see <see cref="IUploadSource.Fingerprint"/>).</param>
-public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts, string? SourceFingerprint = null);
+/// <param name="TraceParent">The W3C traceparent of the upload's root span: every step, on any instance, joins that trace.</param>
+public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts, string? SourceFingerprint = null, string? TraceParent = null);
 
 /// <summary>The upload after CreateOrRefresh: the media it goes to. No credential, no address (steps read those from the checkpoint).</summary>
 /// <param name="Plan">The plan.</param>

@@ -58,10 +58,17 @@ public static class UploadTelemetry
         }
     }
 
-    /// <summary>Starts the span of one step run (<c>vod.step {name}</c>); null when nobody listens.</summary>
-    public static Activity? StartStep(string step, string? checkpointKey, string? mediaId)
+    /// <summary>
+    /// Starts the span of one step run (<c>vod.step {name}</c>); null when nobody listens. With a
+    /// <paramref name="traceParent"/> from another trace (an activity invoked by the orchestration), the span joins the
+    /// upload's trace and links to the invocation's span; otherwise it is a child of the current span.
+    /// </summary>
+    public static Activity? StartStep(string step, string? traceParent, string? checkpointKey, string? mediaId)
     {
-        var activity = Source.StartActivity($"vod.step {step}", ActivityKind.Internal);
+        var current = Activity.Current;
+        var activity = traceParent is not null && ActivityContext.TryParse(traceParent, null, out var upload) && current?.TraceId != upload.TraceId
+            ? Source.StartActivity($"vod.step {step}", ActivityKind.Internal, upload, links: current is null ? null : [new ActivityLink(current.Context)])
+            : Source.StartActivity($"vod.step {step}", ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("vod.step", step);
