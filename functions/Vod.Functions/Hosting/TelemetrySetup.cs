@@ -42,7 +42,14 @@ public static class TelemetrySetup
             .WithMetrics(metrics => metrics.AddMeter(Meters));
         if (azureMonitor)
         {
-            telemetry.UseAzureMonitorExporter();
+            var credential = AzureMonitorAuthentication.CredentialFor(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+            telemetry.UseAzureMonitorExporter(options =>
+            {
+                if (credential is not null)
+                {
+                    options.Credential = credential;
+                }
+            });
         }
 
         if (otlp)
