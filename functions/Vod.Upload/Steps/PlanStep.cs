@@ -57,6 +57,6 @@ internal static class PlanStep
                 $"'{source.Identity.Location}' changed since its upload began (its content, inode or status-change time): cancel that upload ({key}) and start again.", UploadErrorKind.Fatal);
         }
 
-        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts, source.Fingerprint, request.TraceParent);
+        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts, source.Fingerprint, request.TraceParent, request.UploadId);
     }
 }
