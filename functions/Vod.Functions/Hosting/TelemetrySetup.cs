@@ -36,6 +36,12 @@ public static class TelemetrySetup
             return null;
         }
 
+        // Log scopes carry the upload id, media and part range (UploadEngine): exported as dimensions of each log line.
+        services.Configure<OpenTelemetry.Logs.OpenTelemetryLoggerOptions>(logs =>
+        {
+            logs.IncludeScopes = true;
+            logs.IncludeFormattedMessage = true;
+        });
         var telemetry = services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing.AddSource(Sources))
