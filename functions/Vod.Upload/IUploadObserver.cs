@@ -48,6 +48,16 @@ public interface IUploadObserver
     {
     }
 
+    /// <summary>A pull job was polled (or submitted): VOD's status and the size once VOD reports it.</summary>
+    void OnPullProgress(Pull.PullProgress progress)
+    {
+    }
+
+    /// <summary>A pull upload is complete: the file is in VOD.</summary>
+    void OnPullSucceeded(Pull.PullResult result)
+    {
+    }
+
     /// <summary>The upload failed; its checkpoint is kept when it can resume.</summary>
     void OnFailed(string code, string message)
     {

@@ -49,4 +49,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Part {PartNumber} of {MediaId} stored ({Bytes} bytes)")]
     public static partial void PartStored(ILogger logger, int partNumber, string mediaId, long bytes);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Pull of {Source} submitted to VOD as job {JobId}")]
+    public static partial void PullSubmitted(ILogger logger, string source, string jobId);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Pull of {Source} had been submitted by an earlier run (job {JobId}); nothing is submitted again")]
+    public static partial void PullJobRecovered(ILogger logger, string source, string jobId);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Pull job {JobId} is {VodStatus} (media {MediaId}, {Bytes} bytes reported)")]
+    public static partial void PullStatusChanged(ILogger logger, string jobId, string vodStatus, string? mediaId, long? bytes);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Pull job {JobId} completed: media {MediaId}, {Bytes} bytes")]
+    public static partial void PullCompleted(ILogger logger, string jobId, string mediaId, long? bytes);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Pull job {JobId} failed: {ErrorCode} {Reason}")]
+    public static partial void PullFailed(ILogger logger, string jobId, string errorCode, string reason);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Pull job {JobId} cancelled; media {MediaId} deleted: {MediaDeleted}; the job may still run in VOD: {JobMayStillRun}")]
+    public static partial void PullCancelled(ILogger logger, string jobId, string? mediaId, bool mediaDeleted, bool jobMayStillRun);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Pull URL of {Source} expired before it was submitted; a new one is signed")]
+    public static partial void PullUrlRenewed(ILogger logger, string source);
 }

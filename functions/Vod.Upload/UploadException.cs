@@ -72,6 +72,27 @@ public static class UploadErrorCodes
     /// <summary>The upload was stopped while a step ran; the step runs again after the upload resumes.</summary>
     public const string UploadStopped = "UploadStopped";
 
+    /// <summary>VOD's pull job failed (UPLOAD_FAIL, or a download failure that is neither an expiry nor a refusal); the message has VOD's.</summary>
+    public const string PullUploadFailed = "PullUploadFailed";
+
+    /// <summary>The pull URL expired before VOD fetched it (the job waited in VOD's queue longer than the URL's lifetime).</summary>
+    public const string PullUrlExpired = "PullUrlExpired";
+
+    /// <summary>The source refused VOD's download (403: the URL's signature, scope or network rules).</summary>
+    public const string PullAccessDenied = "PullAccessDenied";
+
+    /// <summary>The source is larger than a pull may be (the configured limit, or VOD's own).</summary>
+    public const string PullTooLarge = "PullTooLarge";
+
+    /// <summary>The in-process pull stopped waiting for VOD; the job stays recorded and a later run polls it again.</summary>
+    public const string PullTimedOut = "PullTimedOut";
+
+    /// <summary>VOD does not know the recorded pull job (GetURLUploadInfos keeps a year of jobs).</summary>
+    public const string PullJobNotFound = "PullJobNotFound";
+
+    /// <summary>A pull was asked for something VOD cannot pull (an image, or a region without UploadMediaByURL).</summary>
+    public const string PullNotSupported = "PullNotSupported";
+
     /// <summary>A step failed in a way its code did not foresee (a defect); the message says what was thrown.</summary>
     public const string InternalError = "InternalError";
 }

@@ -36,6 +36,22 @@ public sealed record VodEventMessage
     /// <summary>Error code of a failed event.</summary>
     public string? ErrorCode { get; init; }
 
+    /// <summary>Error message of a failed event.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>The URL a pull job fetched (<c>SourceURL</c>, a key VOD's samples also spell with a trailing space).</summary>
+    public string? SourceUrl { get; init; }
+
+    /// <summary>
+    /// Whether this event ends a pull (UploadMediaByURL) job: <c>UploadByURLComplete</c>, or <c>URLUploadComplete</c> as a
+    /// newer page names it.
+    /// </summary>
+    public bool IsPullCompletion => IsPullCompletionType(EventType);
+
+    /// <summary>Whether <paramref name="eventType"/> names the event that ends a pull job (either name).</summary>
+    public static bool IsPullCompletionType(string? eventType) =>
+        string.Equals(eventType, "UploadByURLComplete", StringComparison.OrdinalIgnoreCase) || string.Equals(eventType, "URLUploadComplete", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The value of <c>key</c> in <see cref="Extend"/>, when it is a JSON object holding it.</summary>
     public string? ExtendValue(string key)
     {
@@ -85,6 +101,8 @@ public sealed record VodEventMessage
                 FileUrl = Text(root, "FileUrl"),
                 Extend = Find(root, "Extend") is { } extend ? (extend.ValueKind == JsonValueKind.String ? extend.GetString() : extend.GetRawText()) : null,
                 ErrorCode = Text(root, "ErrorCode"),
+                ErrorMessage = Text(root, "ErrorMessage"),
+                SourceUrl = Text(root, "SourceURL"),
             };
         }
         catch (JsonException)

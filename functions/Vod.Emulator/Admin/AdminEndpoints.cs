@@ -72,6 +72,21 @@ internal static class AdminEndpoints
                 case ("POST", "media/release-transcoding"):
                     host.Lifecycle.TranscodeGate.Release();
                     break;
+                case ("POST", "faults/pull"):
+                {
+                    var body = await Read<PullFaultRequest>(http);
+                    host.Faults.FailPulls(body.RefuseUrls, body.FailJobs);
+                    host.Faults.PullQueueDelay = TimeSpan.FromMilliseconds(body.QueueDelayMilliseconds);
+                    host.Faults.PullCallbackName = body.CallbackName;
+                    break;
+                }
+
+                case ("POST", "faults/hold-pulls"):
+                    host.Faults.PullQueueGate.HoldAfter(0);
+                    break;
+                case ("POST", "faults/release-pulls"):
+                    host.Faults.PullQueueGate.Release();
+                    break;
                 case ("POST", "faults/throttle-vod"):
                     host.Faults.ThrottleVod((await Read<CountRequest>(http)).Count);
                     break;
@@ -189,6 +204,17 @@ internal static class AdminEndpoints
         public PartFailureMode? Mode { get; set; }
 
         public string? Code { get; set; }
+    }
+
+    private sealed class PullFaultRequest
+    {
+        public int RefuseUrls { get; set; }
+
+        public int FailJobs { get; set; }
+
+        public int QueueDelayMilliseconds { get; set; }
+
+        public PullCallbackName CallbackName { get; set; }
     }
 
     private sealed class LatencyRequest

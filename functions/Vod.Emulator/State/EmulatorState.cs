@@ -243,7 +243,10 @@ public sealed class UrlJob
     /// <summary>The video created, once the pull started.</summary>
     public string? MediaId { get; set; }
 
-    /// <summary><c>PENDING</c>, <c>DOWNLOADING</c>, <c>UPLOADING</c>, <c>SUCCESS</c> or <c>DOWNLOAD_FAIL</c>.</summary>
+    /// <summary>
+    /// <c>PENDING</c> (queued), <c>PROCESSING</c>, <c>DOWNLOADING</c>, <c>UPLOADING</c>, <c>UPLOAD_SUCCESS</c>, <c>SUCCESS</c>
+    /// (callback sent), or <c>DOWNLOAD_FAIL</c> / <c>UPLOAD_FAIL</c>.
+    /// </summary>
     public string Status { get; set; } = "PENDING";
 
     /// <summary>When the job was created.</summary>

@@ -36,6 +36,16 @@ public enum CallbackFaultMode
     Reorder,
 }
 
+/// <summary>The name VOD gives the event that ends a pull (UploadMediaByURL) job; the docs use both.</summary>
+public enum PullCallbackName
+{
+    /// <summary><c>UploadByURLComplete</c>, the name of the older pages and the API reference.</summary>
+    UploadByURLComplete,
+
+    /// <summary><c>URLUploadComplete</c>, the name of a newer page.</summary>
+    URLUploadComplete,
+}
+
 /// <summary>The emulator's fault-injection switches. Thread-safe; every switch can also be set over <c>/_emulator</c>.</summary>
 public sealed class FaultSwitches
 {
@@ -45,6 +55,8 @@ public sealed class FaultSwitches
     private double _failPartFraction;
     private int _throttleVodCount;
     private int _callbackFaultCount;
+    private int _refusePullCount;
+    private int _failPullCount;
 
     /// <summary>The HTTP status injected UploadPart failures answer with.</summary>
     public int PartFailureStatus { get; private set; } = 503;
@@ -69,6 +81,38 @@ public sealed class FaultSwitches
 
     /// <summary>The delay of <see cref="CallbackFaultMode.Delay"/>.</summary>
     public TimeSpan CallbackDelay { get; private set; }
+
+    /// <summary>
+    /// Holds pull jobs in <c>PENDING</c> (VOD's queue) until released: a slow queue. Jobs held wait, then run in order.
+    /// </summary>
+    public Gate PullQueueGate { get; } = new();
+
+    /// <summary>Extra time every pull job waits in <c>PENDING</c> before it starts: a slow queue.</summary>
+    public TimeSpan PullQueueDelay { get; set; }
+
+    /// <summary>The event name pull jobs end with.</summary>
+    public PullCallbackName PullCallbackName { get; set; }
+
+    /// <summary>
+    /// The next <paramref name="refuse"/> pull jobs find their URL refused (as a source answering 403 would:
+    /// <c>DOWNLOAD_FAIL</c>), and the next <paramref name="fail"/> jobs that download fail to store (<c>UPLOAD_FAIL</c>).
+    /// </summary>
+    public void FailPulls(int refuse, int fail)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(refuse);
+        ArgumentOutOfRangeException.ThrowIfNegative(fail);
+        lock (_sync)
+        {
+            _refusePullCount = refuse;
+            _failPullCount = fail;
+        }
+    }
+
+    /// <summary>Whether this pull job's URL must be refused (and consume one).</summary>
+    public bool TakePullRefusal() => Take(ref _refusePullCount);
+
+    /// <summary>Whether this pull job must fail after its download (and consume one).</summary>
+    public bool TakePullFailure() => Take(ref _failPullCount);
 
     /// <summary>Fail the next <paramref name="count"/> UploadPart calls, and/or a <paramref name="fraction"/> of all later ones.</summary>
     public void FailUploadParts(int count, double fraction, int status, PartFailureMode mode, string? code = null)
@@ -202,8 +246,27 @@ public sealed class FaultSwitches
             CallbackFault = CallbackFaultMode.None;
             OssLatency = TimeSpan.Zero;
             VodLatency = TimeSpan.Zero;
+            _refusePullCount = 0;
+            _failPullCount = 0;
+            PullQueueDelay = TimeSpan.Zero;
+            PullCallbackName = PullCallbackName.UploadByURLComplete;
         }
 
         PartGate.Release();
+        PullQueueGate.Release();
+    }
+
+    private bool Take(ref int counter)
+    {
+        lock (_sync)
+        {
+            if (counter <= 0)
+            {
+                return false;
+            }
+
+            counter--;
+            return true;
+        }
     }
 }

@@ -71,19 +71,19 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
         return Task.CompletedTask;
     }
 
-    /// <summary>Emits an UploadByURLComplete event for a pull job.</summary>
-    internal void EmitUrlUploadComplete(MediaRecord? media, UrlJob job, string? callbackUrl, string? extend)
+    /// <summary>Emits the event that ends a pull job, under <paramref name="eventType"/> (UploadByURLComplete or URLUploadComplete).</summary>
+    internal void EmitUrlUploadComplete(MediaRecord? media, UrlJob job, string? callbackUrl, string? extend, string eventType = "UploadByURLComplete")
     {
-        var payload = job.Status == "SUCCESS"
-            ? Payload(("Status", "success"), ("EventTime", Now()), ("EventType", "UploadByURLComplete"), ("VideoId", job.MediaId),
+        var payload = job.Status is "SUCCESS" or "UPLOAD_SUCCESS"
+            ? Payload(("Status", "success"), ("EventTime", Now()), ("EventType", eventType), ("VideoId", job.MediaId),
                 ("JobId", job.JobId), ("SourceURL", job.SourceUrl), ("Size", job.FileSize?.ToString(CultureInfo.InvariantCulture)), ("Extend", extend))
-            : Payload(("Status", "fail"), ("EventTime", Now()), ("EventType", "UploadByURLComplete"), ("JobId", job.JobId),
+            : Payload(("Status", "fail"), ("EventTime", Now()), ("EventType", eventType), ("JobId", job.JobId),
                 ("SourceURL", job.SourceUrl), ("ErrorCode", job.ErrorCode), ("ErrorMessage", job.ErrorMessage), ("Extend", extend));
         state.MarkChanged();
         var url = callbackUrl ?? DefaultCallbackUrl?.OriginalString;
         if (url is not null)
         {
-            callbacks.Enqueue(new VodEvent("UploadByURLComplete", media?.Id ?? job.JobId, url, payload));
+            callbacks.Enqueue(new VodEvent(eventType, media?.Id ?? job.JobId, url, payload));
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class VodOperations(
     CredentialStore credentials,
     MediaLifecycle lifecycle,
     ObjectStorage storage,
+    FaultSwitches faults,
     TimeProvider time,
     EmulatorOptions options)
 {
@@ -413,16 +414,39 @@ internal sealed class VodOperations(
         return new() { ["UploadJobs"] = jobs };
     }
 
+    // What VOD does with a queued pull job: it waits in PENDING (the region's queue; a test can hold or slow it), starts
+    // (PROCESSING), checks the URL (a SAS whose se= has passed is refused without a request, as the storage service would
+    // refuse it), downloads it (DOWNLOADING), stores it (UPLOADING → UPLOAD_SUCCESS), sends the callback and ends in
+    // SUCCESS. A download that fails ends in DOWNLOAD_FAIL, a store that fails in UPLOAD_FAIL, each with a code and message.
     private async Task PullAsync(UrlJob job, UrlUploadMetadata? metadata, string? callbackUrl, string? extend)
     {
         MediaRecord? media = null;
         try
         {
+            if (faults.PullQueueDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(faults.PullQueueDelay, time);
+            }
+
+            await faults.PullQueueGate.PassAsync(CancellationToken.None);
+            SetStatus(job, "PROCESSING");
+            if (faults.TakePullRefusal())
+            {
+                throw new PullFailure("DOWNLOAD_FAIL", "URLAccessDeniedError", "The source refused the download: 403 Forbidden (injected).");
+            }
+
+            if (SasExpiry(job.SourceUrl) is { } expiry && expiry <= time.GetUtcNow())
+            {
+                throw new PullFailure("DOWNLOAD_FAIL", "URLExpiredError", $"The URL expired at {Iso(expiry)} before the download started.");
+            }
+
             SetStatus(job, "DOWNLOADING");
             using var response = await PullClient.GetAsync(job.SourceUrl, HttpCompletionOption.ResponseHeadersRead);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"The source answered {(int)response.StatusCode}.");
+                var status = (int)response.StatusCode;
+                var code = status is 401 or 403 ? "URLAccessDeniedError" : "URLInvalidError";
+                throw new PullFailure("DOWNLOAD_FAIL", code, $"The source answered {status} {response.ReasonPhrase}.");
             }
 
             var extension = metadata?.FileExtension ?? VodMediaRules.ExtensionOf(new Uri(job.SourceUrl).AbsolutePath);
@@ -449,7 +473,19 @@ internal sealed class VodOperations(
 
             await using var body = await response.Content.ReadAsStreamAsync();
             var written = await storage.ReceiveAsync(body, _ => { }, corrupt: false, CancellationToken.None);
+            if (response.Content.Headers.ContentLength is { } length && length != written.Size)
+            {
+                ObjectStorage.DeleteQuietly(written.FilePath);
+                throw new PullFailure("DOWNLOAD_FAIL", "URLInvalidError", $"The download ended after {written.Size} of {length} bytes.");
+            }
+
             SetStatus(job, "UPLOADING");
+            if (faults.TakePullFailure())
+            {
+                ObjectStorage.DeleteQuietly(written.FilePath);
+                throw new PullFailure("UPLOAD_FAIL", "InternalError", "The file could not be stored (injected).");
+            }
+
             var stored = new StoredObject
             {
                 Bucket = Bucket,
@@ -466,25 +502,60 @@ internal sealed class VodOperations(
                 ObjectStorage.Place(written, stored.FilePath);
                 state.Objects[EmulatorState.ObjectId(Bucket, key)] = stored;
                 job.FileSize = written.Size;
+                job.Status = "UPLOAD_SUCCESS";
+            }
+
+            lifecycle.EmitUrlUploadComplete(media, job, callbackUrl, extend, faults.PullCallbackName.ToString());
+            lock (state.Sync)
+            {
                 job.Status = "SUCCESS";
                 job.CompleteTime = time.GetUtcNow();
             }
 
-            lifecycle.EmitUrlUploadComplete(media, job, callbackUrl, extend);
+            state.MarkChanged();
             await lifecycle.OnObjectCompletedAsync(stored);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or UriFormatException)
+        catch (Exception ex) when (ex is PullFailure or HttpRequestException or IOException or TaskCanceledException or UriFormatException)
         {
+            var failure = ex as PullFailure ?? new PullFailure("DOWNLOAD_FAIL", "URLInvalidError", "The URL could not be downloaded: " + ex.Message);
             lock (state.Sync)
             {
-                job.Status = "DOWNLOAD_FAIL";
-                job.ErrorCode = "URLInvalidError";
-                job.ErrorMessage = "The URL could not be downloaded: " + ex.Message;
+                job.Status = failure.Status;
+                job.ErrorCode = failure.Code;
+                job.ErrorMessage = failure.Message;
                 job.CompleteTime = time.GetUtcNow();
+                if (media is not null)
+                {
+                    media.Status = "UploadFail";
+                }
             }
 
-            lifecycle.EmitUrlUploadComplete(media, job, callbackUrl, extend);
+            lifecycle.EmitUrlUploadComplete(media, job, callbackUrl, extend, faults.PullCallbackName.ToString());
         }
+    }
+
+    // The se= (signed expiry) of an Azure SAS URL, when the URL is one.
+    private static DateTimeOffset? SasExpiry(string url)
+    {
+        var query = new Uri(url).Query.TrimStart('?');
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0 && pair[..separator] == "se"
+                && DateTimeOffset.TryParse(Uri.UnescapeDataString(pair[(separator + 1)..]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expiry))
+            {
+                return expiry;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class PullFailure(string status, string code, string message) : Exception(message)
+    {
+        public string Status { get; } = status;
+
+        public string Code { get; } = code;
     }
 
     private Dictionary<string, object?> GetUrlUploadInfos(RpcRequest request)

@@ -43,7 +43,7 @@ public sealed class VodUploadApi(VodClient vod) : IVodUploadApi
         return true;
     });
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    internal static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {
         try
         {

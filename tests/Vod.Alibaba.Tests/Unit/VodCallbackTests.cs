@@ -73,6 +73,21 @@ public sealed class VodCallbackTests
     }
 
     [Theory]
+    [InlineData("UploadByURLComplete")]
+    [InlineData("URLUploadComplete")]
+    public void Pull_completion_parses_under_both_names_with_trailing_space_keys(string eventType)
+    {
+        var failed = VodEventMessage.TryParse(Encoding.UTF8.GetBytes($$"""{"Status":"fail","EventTime":"2024-01-02T03:04:05Z","EventType":"{{eventType}}","JobId":"j2","SourceURL ":"https://s/y.mp4?se=x","ErrorCode ":"URLExpiredError","ErrorMessage ":"expired"}"""))!;
+        var done = VodEventMessage.TryParse(Encoding.UTF8.GetBytes($$"""{"Status":"success","EventType":"{{eventType}}","VideoId":"v9","JobId":"j3","SourceURL":"https://s/z.mp4","Size":"123456"}"""))!;
+
+        Assert.True(failed.IsPullCompletion);
+        Assert.Equal(("j2", "https://s/y.mp4?se=x", "URLExpiredError", "expired", "fail"), (failed.JobId, failed.SourceUrl, failed.ErrorCode, failed.ErrorMessage, failed.Status));
+        Assert.True(done.IsPullCompletion);
+        Assert.Equal(("v9", "j3", 123456L), (done.MediaId, done.JobId, done.Size!.Value));
+        Assert.False(VodEventMessage.IsPullCompletionType("FileUploadComplete"));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("[]")]
     [InlineData("{\"Status\":\"success\"}")]

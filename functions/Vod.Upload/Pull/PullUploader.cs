@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vod.Alibaba.VodApi;
+using Vod.Upload.Engine;
+using Vod.Upload.Ports;
+using Vod.Upload.Telemetry;
+using Vod.Upload.Workflow;
+
+namespace Vod.Upload.Pull;
+
+/// <summary>
+/// Pull uploads: VOD fetches the source itself from a URL (UploadMediaByURL), so no byte passes through this process.
+/// <see cref="PullAsync"/> runs a whole pull in this process (the CLI's <c>vod pull</c>); the steps
+/// (<see cref="SubmitAsync"/>, <see cref="PollAsync"/>, <see cref="CancelAsync"/>, <see cref="CleanUpAsync"/>) are what a
+/// durable host runs as activities. Submission is create-once through the checkpoint (see <see cref="PullCheckpoint"/>):
+/// a retry, a crash or a second run never submits the same pull twice. Every step is a span of the upload's trace.
+/// </summary>
+public sealed class PullUploader
+{
+    private readonly PullServices _services;
+
+    /// <summary>Creates a pull uploader over ports (the Alibaba client in production, fakes in tests).</summary>
+    /// <param name="vod">VOD pull calls.</param>
+    /// <param name="checkpoints">Where pull checkpoints live (<see cref="LocalPullCheckpointStore"/> for the CLI).</param>
+    /// <param name="timeProvider">Clock (and poll delays); the system clock when null.</param>
+    /// <param name="logger">Logger; none when null.</param>
+    public PullUploader(IVodPullApi vod, IPullCheckpointStore checkpoints, TimeProvider? timeProvider = null, ILogger<PullUploader>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(vod);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        _services = new PullServices(vod, checkpoints, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Creates a pull uploader over the VOD API client.</summary>
+    /// <param name="vod">VOD API client (account credentials).</param>
+    /// <param name="checkpoints">Where pull checkpoints live.</param>
+    /// <param name="timeProvider">Clock; the system clock when null.</param>
+    /// <param name="logger">Logger; none when null.</param>
+    public PullUploader(VodClient vod, IPullCheckpointStore checkpoints, TimeProvider? timeProvider = null, ILogger<PullUploader>? logger = null)
+        : this(new VodPullApi(vod), checkpoints, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Pulls <paramref name="sourceUrl"/> into VOD in this process: submits it once (a checkpoint keyed by the URL; a second
+    /// run with the same URL resumes watching the same job), polls GetURLUploadInfos with back-off, reporting VOD's status
+    /// through <see cref="IUploadObserver.OnPullProgress"/>, and returns the media. Throws <see cref="UploadException"/>
+    /// with <see cref="UploadErrorCodes.PullUploadFailed"/>, <see cref="UploadErrorCodes.PullUrlExpired"/>,
+    /// <see cref="UploadErrorCodes.PullAccessDenied"/>, <see cref="UploadErrorCodes.PullTooLarge"/>,
+    /// <see cref="UploadErrorCodes.PullTimedOut"/> (the job stays recorded), or the VOD error of a refused call.
+    /// A cancelled <paramref name="cancellationToken"/> stops watching and keeps the checkpoint.
+    /// </summary>
+    /// <param name="sourceUrl">A URL VOD can read (for an Azure blob: a read-only SAS URL). Never logged with its query.</param>
+    /// <param name="metadata">The media's fields (title, tags, category, template group, UserData…).</param>
+    /// <param name="options">Poll back-off, limits, timeout; defaults when null.</param>
+    /// <param name="observer">Hears the job's progress and outcome.</param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    public async Task<PullResult> PullAsync(Uri sourceUrl, MediaMetadata metadata, PullOptions? options = null, IUploadObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceUrl);
+        ArgumentNullException.ThrowIfNull(metadata);
+        options ??= new PullOptions();
+        observer ??= NullUploadObserver.Instance;
+        var key = PullCheckpoint.KeyForUrl(sourceUrl);
+        using var span = UploadTelemetry.Source.StartActivity("vod.upload", ActivityKind.Internal);
+        span?.SetTag("vod.source", PullUrls.Redact(sourceUrl));
+        span?.SetTag("vod.transfer.mode", "pull");
+        UploadTelemetry.UploadStarted("Video");
+        try
+        {
+            var result = await RunAsync(key, sourceUrl, metadata, options, observer, cancellationToken).ConfigureAwait(false);
+            UploadTelemetry.UploadEnded("Video", null);
+            span?.SetTag("vod.media.id", result.MediaId);
+            observer.OnPullSucceeded(result);
+            return result;
+        }
+        catch (UploadException ex)
+        {
+            UploadTelemetry.UploadEnded("Video", ex.Code);
+            UploadTelemetry.Fail(span, ex.Code);
+            observer.OnFailed(ex.Code, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Step 1: submits the pull once. <paramref name="signUrl"/> is called only when a URL must be made (first run, or the
+    /// recorded one expired before VOD took it), so a SAS is signed in the step that uses it and never travels further.
+    /// </summary>
+    public Task<PullSubmission> SubmitAsync(string checkpointKey, MediaMetadata metadata, PullOptions options, Func<CancellationToken, Task<PullUrl>> signUrl, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(signUrl);
+        return TracedAsync("PullSubmit", traceParent, checkpointKey, () => PullSubmitStep.RunAsync(_services, checkpointKey, metadata, options, signUrl, cancellationToken));
+    }
+
+    /// <summary>Step 2 (repeated): where the job stands; a failed job comes back as <see cref="PullState.Failure"/>, not thrown.</summary>
+    public Task<PullState> PollAsync(string checkpointKey, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
+        return TracedAsync("PullPoll", traceParent, checkpointKey, () => PullPollStep.RunAsync(_services, checkpointKey, cancellationToken));
+    }
+
+    /// <summary>Cancels the pull: deletes its media when VOD created one, and its checkpoint.</summary>
+    public Task<PullCancelResult> CancelAsync(string checkpointKey, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
+        return TracedAsync("PullCancel", traceParent, checkpointKey, () => PullCancelStep.RunAsync(_services, checkpointKey, cancellationToken));
+    }
+
+    /// <summary>After the pull ended (either way): removes its checkpoint.</summary>
+    public Task CleanUpAsync(string checkpointKey, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
+        return TracedAsync("PullCleanUp", traceParent, checkpointKey, async () =>
+        {
+            await _services.Checkpoints.DeleteAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <summary>Deletes a media a pull created that must not stay (its source changed while VOD pulled it).</summary>
+    public Task DeleteMediaAsync(string mediaId, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mediaId);
+        return TracedAsync("PullDeleteMedia", traceParent, checkpointKey: null, async () =>
+        {
+            await _services.Vod.DeleteVideoAsync(mediaId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    private async Task<PullResult> RunAsync(string key, Uri sourceUrl, MediaMetadata metadata, PullOptions options, IUploadObserver observer, CancellationToken cancellationToken)
+    {
+        var started = _services.Time.GetUtcNow();
+        var submitted = await SubmitAsync(key, metadata, options, _ => Task.FromResult(new PullUrl(sourceUrl, SasExpiry(sourceUrl))), traceParent: null, cancellationToken).ConfigureAwait(false);
+        observer.OnPullProgress(new PullProgress(submitted.JobId, submitted.MediaId, submitted.Resumed ? "RESUMED" : "PENDING", null));
+        for (var polls = 0; ; polls++)
+        {
+            var state = await PollAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
+            observer.OnPullProgress(new PullProgress(state.JobId, state.MediaId, state.VodStatus, state.Bytes));
+            if (state.Failure is { } failure)
+            {
+                await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                throw failure.ToException();
+            }
+
+            if (state.Completed)
+            {
+                if (options.ExpectedBytes is { } expected && state.Bytes is { } reported && expected != reported)
+                {
+                    // VOD fetched something else than the source the caller knows: the media must not stay.
+                    await DeleteMediaAsync(state.MediaId!, null, CancellationToken.None).ConfigureAwait(false);
+                    await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                    throw new UploadException(UploadErrorCodes.SourceChanged, $"VOD pulled {reported} bytes; the source has {expected}. The media was deleted.", UploadErrorKind.Fatal);
+                }
+
+                Log.PullCompleted(_services.Logger, state.JobId, state.MediaId!, state.Bytes);
+                await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                return new PullResult(state.MediaId!, state.Bytes, state.JobId);
+            }
+
+            var delay = options.PollDelay(polls);
+            if (options.Timeout is { } timeout && _services.Time.GetUtcNow() + delay - started > timeout)
+            {
+                throw new UploadException(UploadErrorCodes.PullTimedOut, $"VOD's pull job {state.JobId} is still {state.VodStatus} after {timeout}; run the pull again to keep waiting.", UploadErrorKind.Retryable);
+            }
+
+            await Task.Delay(delay, _services.Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The <c>se=</c> (signed expiry) of an Azure SAS URL; null for a URL that is not one.</summary>
+    public static DateTimeOffset? SasExpiry(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0 && pair[..separator] == "se"
+                && DateTimeOffset.TryParse(Uri.UnescapeDataString(pair[(separator + 1)..]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var expiry))
+            {
+                return expiry;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<T> TracedAsync<T>(string step, string? traceParent, string? checkpointKey, Func<Task<T>> run)
+    {
+        using var span = UploadTelemetry.StartStep(step, traceParent, checkpointKey, mediaId: null);
+        span?.SetTag("vod.transfer.mode", "pull");
+        using var scope = _services.Logger.BeginScope(new Dictionary<string, object?> { ["Step"] = step, ["CheckpointKey"] = checkpointKey, ["TransferMode"] = "pull" });
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            UploadTelemetry.Fail(span, StepFailures.From(ex).Code);
+            throw;
+        }
+    }
+}
