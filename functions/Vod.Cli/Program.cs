@@ -13,6 +13,7 @@ var root = new RootCommand($"""
 {
     UploadCommand.Create(image: false),
     UploadCommand.Create(image: true),
+    PullCommand.Create(),
     CheckpointsCommand.Create(),
     CancelCommand.Create(),
     InfoCommand.Create(),

@@ -444,6 +444,84 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pull_has_vod_fetch_a_blob_itself_and_a_rerun_with_a_fresh_sas_watches_the_same_job()
+    {
+        // Arrange: a blob in Azurite, VOD's pull queue held so the first run gives up waiting.
+        await using var azurite = await Testing.Azurite.StartAsync();
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "media");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("pulled/launch.mp4");
+        var data = new byte[2 * 1024 * 1024 + 3];
+        new Random(16).NextBytes(data);
+        await blob.UploadAsync(BinaryData.FromBytes(data));
+        var firstSas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
+        var secondSas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2));
+        Assert.NotEqual(firstSas, secondSas);
+        _emulator.Faults.PullQueueGate.HoldAfter(0);
+
+        // Act: the first run times out while VOD queues the job; the second, with another SAS, watches that job to the end.
+        var (firstExit, first, firstError) = await VodProcess.RunAsync(_work, Environment(), "pull", firstSas.ToString(), "--title", "Launch", "--timeout", "1", "--poll-interval", "0.2");
+        _emulator.Faults.PullQueueGate.Release();
+        var (secondExit, second, secondError) = await VodProcess.RunAsync(_work, Environment(), "pull", secondSas.ToString(), "--json", "--poll-interval", "0.2");
+
+        // Assert: one video, the blob's bytes, no byte through vod, no signature in any output or log.
+        Assert.True(firstExit == 3, firstError);
+        Assert.Contains("Queued in VOD as job", first);
+        Assert.Contains("PullTimedOut", firstError);
+        Assert.Contains("Run the same command again", firstError);
+        Assert.True(secondExit == 0, secondError);
+        var events = second.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal("RESUMED", events[0].GetProperty("vodStatus").GetString());
+        var succeeded = Assert.Single(events, e => e.GetProperty("event").GetString() == "succeeded");
+        var video = Assert.Single(_emulator.State.Media.Values);
+        Assert.Equal(video.Id, succeeded.GetProperty("videoId").GetString());
+        Assert.Equal(data.Length, succeeded.GetProperty("size").GetInt64());
+        Assert.Equal("Launch", video.Title);
+        Assert.Equal(data, System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
+        var (againExit, again, _) = await VodProcess.RunAsync(_work, Environment(), "pull", secondSas.ToString());
+        Assert.Equal(0, againExit);
+        Assert.Contains($"Already pulled on", again);
+        Assert.Contains(video.Id, again);
+        Assert.Single(_emulator.State.Media.Values);
+        var logs = string.Join('\n', Directory.GetFiles(Path.Combine(StateHome, "vod", "logs")).Select(System.IO.File.ReadAllText));
+        Assert.Contains("\"eventId\":", logs);
+        foreach (var sas in new[] { firstSas, secondSas })
+        {
+            var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
+            foreach (var text in new[] { first, firstError, second, secondError, logs })
+            {
+                Assert.DoesNotContain(signature, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(Uri.EscapeDataString(signature), text, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_pull_vod_cannot_read_fails_with_its_typed_error_and_bad_pull_input_exits_2()
+    {
+        // Arrange: VOD's download is refused once.
+        _emulator.Faults.FailPulls(refuse: 1, fail: 0);
+        var url = "http://127.0.0.1:9/media/clip.mp4?sv=2025-01-05&se=2099-01-01T00%3A00%3A00Z&sig=c2VjcmV0";
+
+        // Act
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "pull", url, "--poll-interval", "0.2");
+        var (textExit, _, textError) = await VodProcess.RunAsync(_work, Environment(), "pull", "https://example.com/notes.txt");
+        var (pathExit, _, pathError) = await VodProcess.RunAsync(_work, Environment(), "pull", "clip.mp4");
+        var (tagsExit, _, tagsError) = await VodProcess.RunAsync(_work, Environment(), "pull", "https://example.com/a.mp4", "--tags", string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}")));
+
+        // Assert
+        Assert.True(exit == 3, stderr);
+        Assert.Contains("PullAccessDenied", stderr);
+        Assert.DoesNotContain("c2VjcmV0", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(_emulator.State.Media.Values, m => m.Status is "Normal" or "UploadSucc");
+        Assert.Equal((2, 2, 2), (textExit, pathExit, tagsExit));
+        Assert.Contains("video and audio", textError);
+        Assert.Contains("http or https URL", pathError);
+        Assert.Contains("17 tags", tagsError);
+        Assert.All(new[] { textError, pathError, tagsError }, e => Assert.Single(e.Trim().Split('\n')));
+    }
+
+    [Fact]
     public async Task A_folder_uploads_its_matching_files_a_line_each_and_a_second_run_skips_the_finished_ones()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_work, "batch")).FullName;
