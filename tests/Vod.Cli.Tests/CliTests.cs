@@ -521,6 +521,21 @@ public sealed class CliTests : IAsyncLifetime
         Assert.All(new[] { textError, pathError, tagsError }, e => Assert.Single(e.Trim().Split('\n')));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:9", "127.0.0.1", "ConnectionError")]
+    [InlineData("http://no-such-host.invalid", "no-such-host.invalid", "NameResolutionError")]
+    public async Task An_endpoint_that_cannot_be_reached_is_named_in_one_line(string endpoint, string host, string cause)
+    {
+        var file = File("unreachable.mp4", 10_000);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--vod-endpoint", endpoint, "--step-retry-count", "0", "--retry-count", "0");
+
+        Assert.Equal(3, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains($"({host})", stderr, StringComparison.Ordinal);
+        Assert.Contains(cause, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_folder_uploads_its_matching_files_a_line_each_and_a_second_run_skips_the_finished_ones()
     {
