@@ -144,14 +144,14 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal)
+    [InlineData("INT", false)]
+    [InlineData("TERM", true)]
+    public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal, bool json)
     {
         // The signal lands while the upload is in progress: two parts stored and recorded, the next ones held.
         var file = File("talk.mov", 8 * 1024 * 1024);
         _emulator.Faults.PartGate.HoldAfter(2);
-        using var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
+        using var upload = VodProcess.Start(_work, Environment(), ["upload", file, "--part-size", "256KiB", "--parallel", "2", .. (json ? new[] { "--json" } : [])]);
         await WaitForCheckpointAsync(2);
         await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
 
@@ -163,6 +163,14 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(130, exit);
         Assert.Contains("run the same command again", upload.Stderr);
+        if (json)
+        {
+            // Every stdout line is an event, the last one says the run was interrupted.
+            var events = upload.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").GetString()).ToList();
+            Assert.Equal("interrupted", events[^1]);
+            Assert.DoesNotContain("\n\n", upload.Stdout.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
         Assert.Equal(0, listExit);
         var row = JsonDocument.Parse(listed).RootElement;
         Assert.Equal("checkpoint", row.GetProperty("event").GetString());
@@ -584,11 +592,26 @@ public sealed class CliTests : IAsyncLifetime
     {
         var file = File("tags.mp4", 1000);
 
-        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}")));
+        var tags = string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}"));
 
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", tags);
+        var (uploadedExit, _, _) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+        var (againExit, _, againError) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", tags);
+        var (jsonExit, jsonOut, _) = await VodProcess.RunAsync(_work, Environment(), "upload", Path.Combine(_work, "missing.mp4"), "--json");
+
+        // The option is named with its rule, once, before anything is sent; also for a file already uploaded.
         Assert.Equal(2, exit);
-        Assert.Contains("InvalidRequest", stderr);
-        Assert.Empty(_emulator.State.Media);
+        Assert.StartsWith("--tags has 17 tags; the limit is 16.", stderr.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, uploadedExit);
+        Assert.Single(_emulator.State.Media);
+        Assert.True(againExit == 2, againError);
+        Assert.Contains("--tags", againError, StringComparison.Ordinal);
+        // Under --json a usage error is also a failed event on stdout.
+        Assert.Equal(2, jsonExit);
+        var failed = JsonDocument.Parse(jsonOut).RootElement;
+        Assert.Equal(("failed", "Usage"), (failed.GetProperty("event").GetString(), failed.GetProperty("code").GetString()));
+        Assert.Contains("does not exist", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -696,6 +719,11 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(4, ids.Count(id => id == 1011)); // each part stored
         var completed = lines.Single(l => l.TryGetProperty("eventId", out var id) && id.GetInt32() == 1005);
         Assert.Equal(videoId, completed.GetProperty("fields").GetProperty("MediaId").GetString());
+        // Each part line carries its step's scope as fields: the step, the media and the part range.
+        var stored = lines.First(l => l.TryGetProperty("eventId", out var id) && id.GetInt32() == 1011);
+        Assert.Equal("UploadParts", stored.GetProperty("scope").GetProperty("Step").GetString());
+        Assert.Equal(videoId, stored.GetProperty("scope").GetProperty("MediaId").GetString());
+        Assert.Equal("1", stored.GetProperty("scope").GetProperty("FirstPart").GetString());
         var text = System.IO.File.ReadAllText(logFile);
         Assert.DoesNotContain(_emulator.Options.AccessKeySecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain("SecurityToken", text, StringComparison.OrdinalIgnoreCase);

@@ -114,6 +114,11 @@ internal static class PullCommand
         }
         catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
         {
+            if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "interrupted", resumable = true });
+            }
+
             Console.Error.WriteLine("Interrupted. VOD keeps the job; run the same command again to keep watching it (nothing is submitted twice).");
             return ExitCodes.Interrupted;
         }

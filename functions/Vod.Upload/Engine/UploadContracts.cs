@@ -37,6 +37,14 @@ public sealed record MediaMetadata
 
     /// <summary>Image extension for images; the file's own when null.</summary>
     public string? ImageExt { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="UploadException"/> (<see cref="UploadErrorCodes.InvalidRequest"/>, the field and the rule in its
+    /// message) when VOD would refuse these fields for a <paramref name="kind"/> named <paramref name="fileName"/>. The
+    /// plan step checks it before anything is read or sent; a host may check it earlier still (the CLI, before it
+    /// looks at its history).
+    /// </summary>
+    public void Validate(MediaKind kind, string fileName) => Steps.MediaCreation.Validate(kind, fileName, this);
 }
 
 /// <summary>What to upload, how, and as what; <paramref name="TraceParent"/> names the upload's trace when the steps run apart (activities).</summary>

@@ -21,6 +21,7 @@ internal static class PlanStep
         }
 
         var kind = MediaKinds.FromFileName(request.Source.FileName);
+        request.Metadata.Validate(kind, request.Source.FileName);
         await using var source = await services.Sources.OpenAsync(request.Source, cancellationToken).ConfigureAwait(false);
         if (kind == MediaKind.Image && source.Identity.Size >= ImageFormat.SignatureLength)
         {
