@@ -36,7 +36,7 @@ public sealed record StartUploadRequest
 /// The upload management API (function-key auth): start, watch, list, stop, resume, cancel, retry and purge uploads.
 /// Every error is RFC 7807 problem details with a stable code.
 /// </summary>
-public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, Vod.Upload.Pull.PullUploader pull, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger)
+public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger, Vod.Upload.Pull.PullUploader? pull = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -328,6 +328,11 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
     private async Task CancelPullAsync(UploadJob job, CancellationToken cancellationToken)
     {
         var key = PullActivities.CheckpointKey(job);
+        if (pull is null)
+        {
+            throw new UploadException(UploadErrorCodes.PullNotSupported, "This API instance has no pull uploader.", UploadErrorKind.Fatal);
+        }
+
         if (options.Value.KeepMediaOnCancel)
         {
             await pull.CleanUpAsync(key, job.TraceParent, cancellationToken);

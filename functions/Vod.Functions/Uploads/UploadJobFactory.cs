@@ -17,7 +17,7 @@ public sealed record Refusal(string Code, string Reason);
 /// transfer mode (API <c>options.transferMode</c>, else blob metadata <c>transfermode</c>, else <c>Vod__DefaultTransferMode</c>;
 /// <c>auto</c> resolved by <see cref="TransferModeChooser"/>).
 /// </summary>
-public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, IPullUrlSigner signer)
+public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, IPullUrlSigner? signer = null)
 {
     /// <summary>The job for a blob, or why it is refused. Throws <see cref="RequestFailedException"/> 404 when the blob is gone.</summary>
     public async Task<(UploadJob? Job, Refusal? Refusal)> ForBlobAsync(string container, string name, MediaMetadata? overrides, UploadOptions? engineOptions, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
             Region = settings.Region,
             Regions = settings.PullRegionList(),
             MaxBytes = settings.PullMaxBytes,
-            SourceReachable = settings.PullSourceReachable && signer is not NoPullUrlSigner,
+            SourceReachable = settings.PullSourceReachable && signer is not (null or NoPullUrlSigner),
         };
         TransferModeChoice choice;
         try
