@@ -34,7 +34,7 @@ public sealed class PullActivities(PullUploader pull, IPullUrlSigner signer, Blo
         return await pull.SubmitAsync(CheckpointKey(job), job.Metadata, options, async ct =>
         {
             await CheckSourceAsync(job, reportedBytes: null, ct).ConfigureAwait(false);
-            return await signer.SignAsync(job.Source.Container!, job.Source.BlobName!, TimeSpan.FromMinutes(plan.UrlLifetimeMinutes), ct).ConfigureAwait(false);
+            return await signer.SignAsync(job.Source.Container!, job.Source.BlobName!, TimeSpan.FromSeconds(plan.UrlLifetimeSeconds), ct).ConfigureAwait(false);
         }, job.TraceParent, CancellationToken.None).ConfigureAwait(false);
     });
 

@@ -18,12 +18,12 @@ public sealed record UploadJob(string UploadId, SourceReference Source, MediaMet
     Vod.Upload.Pull.TransferMode Mode = Vod.Upload.Pull.TransferMode.Push, string? ModeReason = null, PullPlan? Pull = null);
 
 /// <summary>How a pull upload runs: the URL's lifetime, the poll back-off, and the size the blob had (VOD's must match).</summary>
-/// <param name="UrlLifetimeMinutes">Lifetime of the user delegation SAS VOD reads the blob with.</param>
+/// <param name="UrlLifetimeSeconds">Lifetime of the user delegation SAS VOD reads the blob with.</param>
 /// <param name="FirstPollSeconds">First wait between GetURLUploadInfos polls (doubling).</param>
 /// <param name="MaxPollSeconds">Longest wait between polls.</param>
 /// <param name="ExpectedBytes">The blob's size when the upload started.</param>
 /// <param name="MaxBytes">Largest pull allowed.</param>
-public sealed record PullPlan(int UrlLifetimeMinutes, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes);
+public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes);
 
 /// <summary>A sub-orchestration's input: a range of part batches of one upload.</summary>
 public sealed record PartRangeJob(UploadSession Session, UploadOptions Options, int FirstPart, int LastPart, int PartsPerBatch);

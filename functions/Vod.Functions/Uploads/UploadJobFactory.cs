@@ -84,7 +84,7 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
         }
 
         var pull = choice.Mode == TransferMode.Pull
-            ? new PullPlan(settings.PullUrlLifetimeMinutes, settings.PullFirstPollSeconds, settings.PullMaxPollSeconds, properties.ContentLength, settings.PullMaxBytes)
+            ? new PullPlan(settings.PullUrlLifetimeMinutes * 60, settings.PullFirstPollSeconds, settings.PullMaxPollSeconds, properties.ContentLength, settings.PullMaxBytes)
             : null;
         return (new UploadJob(uploadId, SourceReference.FromBlob(container, name, properties.ETag.ToString()), metadata, engine, settings.CallbackTimeoutSeconds,
             Mode: choice.Mode, ModeReason: choice.Reason, Pull: pull), null);
