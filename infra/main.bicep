@@ -82,6 +82,32 @@ param incomingContainer string = 'vod-incoming'
 @description('Containers besides the incoming one whose blobs the API may upload, comma-separated; empty: the incoming container only.')
 param allowedSourceContainers string = ''
 
+@description('Transfer mode of uploads that ask for none: push (the app sends the bytes), pull (VOD fetches the blob from a short-lived user delegation SAS) or auto.')
+@allowed(['push', 'pull', 'auto'])
+param defaultTransferMode string = 'push'
+
+@description('Lifetime in minutes of the read-only URL VOD pulls a blob from (VOD queues pull jobs, sometimes for hours).')
+@minValue(5)
+@maxValue(10070)
+param pullUrlLifetimeMinutes int = 1440
+
+@description('Largest blob VOD is asked to pull, in bytes (auto pushes larger ones).')
+@minValue(1)
+param pullMaxBytes int = 5368709120
+
+@description('Regions whose VOD offers pull upload (UploadMediaByURL), comma-separated.')
+param pullRegions string = 'cn-shanghai,ap-southeast-1'
+
+@description('Whether VOD can reach the storage account from the internet (false behind a private endpoint or firewall: auto always pushes).')
+param pullSourceReachable bool = true
+
+@description('First and longest wait in seconds between two polls of a pull job.')
+@minValue(1)
+param pullFirstPollSeconds int = 15
+
+@minValue(1)
+param pullMaxPollSeconds int = 600
+
 @description('Container of upload checkpoints.')
 param checkpointContainer string = 'vod-checkpoints'
 
@@ -202,6 +228,13 @@ module app 'modules/app.bicep' = {
       stepRetryCount: stepRetryCount
       keepMediaOnCancel: keepMediaOnCancel
       contentMd5: contentMd5
+      defaultTransferMode: defaultTransferMode
+      pullUrlLifetimeMinutes: pullUrlLifetimeMinutes
+      pullMaxBytes: pullMaxBytes
+      pullRegions: pullRegions
+      pullSourceReachable: pullSourceReachable
+      pullFirstPollSeconds: pullFirstPollSeconds
+      pullMaxPollSeconds: pullMaxPollSeconds
       retryDurationSeconds: retryDurationSeconds
       callbackTimeoutSeconds: callbackTimeoutSeconds
       callbackWindowSeconds: callbackWindowSeconds
@@ -229,6 +262,7 @@ module roles 'modules/roles.bicep' = {
     storageName: storage.outputs.name
     vaultName: vault.outputs.name
     insightsId: monitoring.outputs.insightsId
+    incomingContainer: incomingContainer
   }
 }
 

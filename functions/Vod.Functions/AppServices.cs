@@ -15,6 +15,7 @@ using Vod.Functions.Records;
 using Vod.Functions.Uploads;
 using Vod.Upload.Checkpoints;
 using Vod.Upload.Engine;
+using Vod.Upload.Pull;
 using Vod.Upload.Sources;
 
 namespace Vod.Functions;
@@ -58,6 +59,16 @@ public static class AppServices
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<UploadEngine>>());
         });
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
+            return new PullUploader(
+                provider.GetRequiredService<VodClient>(),
+                new BlobPullCheckpointStore(provider.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.CheckpointContainer)),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<PullUploader>>());
+        });
+        services.AddSingleton(provider => PullSignerFrom(configuration, provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UploadJobFactory>();
         services.AddSingleton<UploadStarter>();
         services.AddHostedService<StorageBootstrap>();
@@ -102,6 +113,19 @@ public static class AppServices
             return new StsClient(http, new AlibabaCredential(options.AccessKeyId, options.AccessKeySecret), new StsClientOptions { Endpoint = options.StsEndpoint });
         });
         return services;
+    }
+
+    // Pull URLs: a user delegation SAS with the managed identity in Azure; the development key's service SAS against the
+    // local emulator only; with any other account key, none (pulls are refused, auto pushes).
+    private static IPullUrlSigner PullSignerFrom(IConfiguration configuration, BlobServiceClient blobs, TimeProvider time)
+    {
+        var connection = configuration["AzureWebJobsStorage"];
+        if (string.IsNullOrEmpty(connection))
+        {
+            return new UserDelegationUrlSigner(blobs, time);
+        }
+
+        return (IPullUrlSigner?)DevelopmentUrlSigner.TryCreate(connection, time) ?? new NoPullUrlSigner();
     }
 
     // A connection string locally (Azurite); in Azure identity-based, as the Functions host reads it:

@@ -178,12 +178,60 @@ public sealed class VodFunctionsOptions : IValidatableObject
     [Range(1, 3650)]
     public int HistoryRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// Transfer mode of uploads that ask for none (API <c>options.transferMode</c> and blob metadata <c>transfermode</c>
+    /// win): <c>push</c>, <c>pull</c> or <c>auto</c>. Default <c>push</c>.
+    /// </summary>
+    public string DefaultTransferMode { get; set; } = "push";
+
+    /// <summary>
+    /// Lifetime in minutes of the read-only URL (user delegation SAS) VOD pulls a blob from. VOD queues pull jobs, for
+    /// hours at busy times: a URL that expires first fails the upload with PullUrlExpired. Default 1440 (a day); at most
+    /// 10070 (a user delegation SAS lives less than 7 days).
+    /// </summary>
+    [Range(5, 10070)]
+    public int PullUrlLifetimeMinutes { get; set; } = 1440;
+
+    /// <summary>Largest blob VOD is asked to pull, in bytes (auto pushes larger ones; an explicit pull is refused). Default 5 GiB.</summary>
+    [Range(1, long.MaxValue)]
+    public long PullMaxBytes { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Comma-separated regions whose VOD offers pull upload (UploadMediaByURL). Default <c>cn-shanghai,ap-southeast-1</c>.</summary>
+    public string PullRegions { get; set; } = "cn-shanghai,ap-southeast-1";
+
+    /// <summary>
+    /// Whether VOD can reach the source storage account from the internet. False (a private endpoint, a firewall):
+    /// auto always pushes and an explicit pull is refused. Default true.
+    /// </summary>
+    public bool PullSourceReachable { get; set; } = true;
+
+    /// <summary>First wait in seconds between two polls of a pull job (it doubles up to <see cref="PullMaxPollSeconds"/>). Default 15.</summary>
+    [Range(1, 3600)]
+    public int PullFirstPollSeconds { get; set; } = 15;
+
+    /// <summary>Longest wait in seconds between two polls of a pull job. Default 600.</summary>
+    [Range(1, 86400)]
+    public int PullMaxPollSeconds { get; set; } = 600;
+
+    /// <summary>The regions of <see cref="PullRegions"/>.</summary>
+    public IReadOnlyList<string> PullRegionList() => PullRegions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var container in SourceContainers().Where(c => Api.BlobNames.ContainerProblem(c) is not null))
         {
             yield return new ValidationResult($"AllowedSourceContainers names '{container}', which is not a valid container name.", [nameof(AllowedSourceContainers)]);
+        }
+
+        if (Vod.Upload.Pull.TransferModeChooser.Parse(DefaultTransferMode) is null)
+        {
+            yield return new ValidationResult($"DefaultTransferMode is '{DefaultTransferMode}'; it is push, pull or auto.", [nameof(DefaultTransferMode)]);
+        }
+
+        if (PullMaxPollSeconds < PullFirstPollSeconds)
+        {
+            yield return new ValidationResult("PullMaxPollSeconds is less than PullFirstPollSeconds.", [nameof(PullMaxPollSeconds)]);
         }
 
         if (CallerIdentity == Identity.CallerIdentityMode.Jwt)

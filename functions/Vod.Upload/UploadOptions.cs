@@ -62,6 +62,14 @@ public sealed class UploadOptions
     /// </summary>
     public bool ContentMd5 { get; set; }
 
+    /// <summary>
+    /// How the bytes reach VOD: <see cref="Pull.TransferMode.Push"/> (the engine sends them), <see cref="Pull.TransferMode.Pull"/>
+    /// (VOD fetches them from a short-lived URL; see <see cref="Pull.PullUploader"/>) or <see cref="Pull.TransferMode.Auto"/>.
+    /// Null: the host's default (the Functions app's <c>Vod__DefaultTransferMode</c>). <see cref="Engine.UploadEngine.UploadAsync"/>
+    /// always pushes; a host that pulls runs <see cref="Pull.PullUploader"/> instead.
+    /// </summary>
+    public Pull.TransferMode? TransferMode { get; set; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad setting and its value.</summary>
     public void Validate()
     {

@@ -74,6 +74,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__StepRetryCount', value: string(settings.stepRetryCount) }
         { name: 'Vod__KeepMediaOnCancel', value: string(settings.keepMediaOnCancel) }
         { name: 'Vod__ContentMd5', value: string(settings.contentMd5) }
+        { name: 'Vod__DefaultTransferMode', value: settings.defaultTransferMode }
+        { name: 'Vod__PullUrlLifetimeMinutes', value: string(settings.pullUrlLifetimeMinutes) }
+        { name: 'Vod__PullMaxBytes', value: string(settings.pullMaxBytes) }
+        { name: 'Vod__PullRegions', value: settings.pullRegions }
+        { name: 'Vod__PullSourceReachable', value: string(settings.pullSourceReachable) }
+        { name: 'Vod__PullFirstPollSeconds', value: string(settings.pullFirstPollSeconds) }
+        { name: 'Vod__PullMaxPollSeconds', value: string(settings.pullMaxPollSeconds) }
         { name: 'Vod__RetryDurationSeconds', value: string(settings.retryDurationSeconds) }
         { name: 'Vod__HistoryRetentionDays', value: string(settings.historyRetentionDays) }
         { name: 'Vod__CallbackPublicUrl', value: 'https://${name}.azurewebsites.net/api/vod/callback' }

@@ -61,6 +61,39 @@ public sealed class CrashRecoveryTests(AppUnderHost app, ITestOutputHelper outpu
         }
     });
 
+    [HostFact]
+    public Task A_pull_survives_the_host_being_killed_while_vod_queues_it_and_makes_one_media() => app.RunAsync(async () =>
+    {
+        // Arrange: a pull started through the API; VOD's queue holds the job while the host dies.
+        var name = $"pullcrash-{Sources.Tag()}.mp4";
+        var bytes = await Sources.PutAsync(app.Blobs, "vod-manual", name, 200_000);
+        app.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        try
+        {
+            using var started = await app.Api.PostAsJsonAsync("api/uploads", new { name, container = "vod-manual", options = new { transferMode = "pull" } });
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+            var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await UploadsClient.WaitAsync(app.Api, id, "the pull job submitted", TimeSpan.FromSeconds(120),
+                u => u.GetProperty("progress") is { ValueKind: JsonValueKind.Object } progress && progress.TryGetProperty("pullJobId", out var job) && job.ValueKind == JsonValueKind.String);
+
+            // Act: kill the whole host (and its worker), start it again, then let VOD run the job.
+            await app.Host.Group.KillAsync();
+            await app.Host.StartAsync();
+            app.Emulator.Faults.PullQueueGate.Release();
+            var done = await UploadsClient.WaitStatusAsync(app.Api, id, "Completed", TimeSpan.FromSeconds(400));
+
+            // Assert: one job, one media, the bytes of the blob.
+            var mediaId = done.GetProperty("result").GetProperty("mediaId").GetString()!;
+            Assert.Equal(Sources.Sha256(bytes), Sources.Sha256(Sources.StoredObject(app.Emulator, mediaId)!));
+            Assert.Equal(1, app.Emulator.State.UrlJobs.Values.Count(j => j.SourceUrl.Contains(name, StringComparison.Ordinal)));
+            Assert.Equal(1, Sources.MediaTitled(app.Emulator, Path.GetFileNameWithoutExtension(name)));
+        }
+        finally
+        {
+            app.Emulator.Faults.PullQueueGate.Release();
+        }
+    });
+
     private string OssUploadOf(string mediaId)
     {
         lock (app.Emulator.State.Sync)

@@ -45,7 +45,7 @@ public sealed class AppStartupTests
         var options = services.GetRequiredService<IOptions<VodFunctionsOptions>>().Value;
 
         // Assert
-        Assert.Equal(["AppServerApi", "BlobIngest", "HistoryPurge", "MediaApi", "Reconciliation", "UploadActivities", "UploadsApi", "VodCallbackReceiver"], functionClasses);
+        Assert.Equal(["AppServerApi", "BlobIngest", "HistoryPurge", "MediaApi", "PullActivities", "Reconciliation", "UploadActivities", "UploadsApi", "VodCallbackReceiver"], functionClasses);
         Assert.All(built, Assert.NotNull);
         Assert.Contains(services.GetServices<IHostedService>(), s => s is StorageBootstrap);
         Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Endpoint);
@@ -58,6 +58,9 @@ public sealed class AppStartupTests
     [InlineData("Vod:IncomingContainer", "Not_A_Container", "IncomingContainer")]
     [InlineData("Vod:RejectionContainer", "x", "RejectionContainer")]
     [InlineData("Vod:StsDurationSeconds", "60", "StsDurationSeconds")]
+    [InlineData("Vod:DefaultTransferMode", "sideways", "DefaultTransferMode")]
+    [InlineData("Vod:PullUrlLifetimeMinutes", "0", "PullUrlLifetimeMinutes")]
+    [InlineData("Vod:PullMaxPollSeconds", "5", "PullMaxPollSeconds")]
     public void A_bad_setting_stops_start_up_naming_it_and_no_secret(string key, string value, string named)
     {
         using var services = Services((key, value));

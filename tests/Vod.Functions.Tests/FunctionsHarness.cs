@@ -51,7 +51,13 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Records = _services.GetRequiredService<Records.MediaRecordStore>();
         Confirmations = _services.GetRequiredService<Records.MediaConfirmations>();
         Activities = ActivatorUtilities.CreateInstance<UploadActivities>(_services);
+        PullActivities = ActivatorUtilities.CreateInstance<PullActivities>(_services);
+        Pull = _services.GetRequiredService<Vod.Upload.Pull.PullUploader>();
     }
+
+    public PullActivities PullActivities { get; }
+
+    public Vod.Upload.Pull.PullUploader Pull { get; }
 
     /// <summary>Every line the app's services logged (engine, HTTP clients, stores), at every level.</summary>
     public RecordingLoggerProvider Logs { get; } = new();
@@ -133,6 +139,10 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Activity<SessionJob, UploadResult>(tasks, nameof(UploadActivities.CompleteUpload), Activities.CompleteUpload);
         Activity<UploadSession, bool>(tasks, nameof(UploadActivities.CleanUpUpload), Activities.CleanUpUpload);
         Activity<UploadResult, string>(tasks, nameof(UploadActivities.ConfirmMediaStatus), Activities.ConfirmMediaStatus);
+        Activity<UploadJob, Vod.Upload.Pull.PullSubmission>(tasks, nameof(PullActivities.SubmitPull), PullActivities.SubmitPull);
+        Activity<UploadJob, Vod.Upload.Pull.PullState>(tasks, nameof(PullActivities.PollPull), PullActivities.PollPull);
+        Activity<PullCheckJob, bool>(tasks, nameof(PullActivities.CheckPulledSource), PullActivities.CheckPulledSource);
+        Activity<UploadJob, bool>(tasks, nameof(PullActivities.CleanUpPull), PullActivities.CleanUpPull);
     }
 
     private void Activity<TIn, TValue>(DurableTaskRegistry tasks, string name, Func<TIn, Task<StepResult<TValue>>> run) =>
@@ -146,13 +156,18 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public async Task<UploadJob> PutBlobAsync(byte[] data, string name, IDictionary<string, string>? metadata = null)
     {
+        var (job, refusal) = await TryPutBlobAsync(data, name, metadata);
+        Assert.Null(refusal);
+        return job!;
+    }
+
+    public async Task<(UploadJob? Job, Refusal? Refusal)> TryPutBlobAsync(byte[] data, string name, IDictionary<string, string>? metadata = null, UploadOptions? options = null)
+    {
         var container = Blobs.GetBlobContainerClient(Options.Value.IncomingContainer);
         await container.CreateIfNotExistsAsync();
         var blob = container.GetBlobClient(name);
         await blob.UploadAsync(BinaryData.FromBytes(data), new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata });
-        var (job, refusal) = await Jobs.ForBlobAsync(container.Name, name, null, null, CancellationToken.None);
-        Assert.Null(refusal);
-        return job!;
+        return await Jobs.ForBlobAsync(container.Name, name, null, options, CancellationToken.None);
     }
 
     public static byte[] Data(int size, int seed)

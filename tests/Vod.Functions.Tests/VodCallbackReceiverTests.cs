@@ -110,6 +110,29 @@ public sealed class VodCallbackReceiverTests : IAsyncLifetime
         return created.VideoId;
     }
 
+    [Theory]
+    [InlineData("UploadByURLComplete", "fail")]
+    [InlineData("URLUploadComplete", "fail")]
+    [InlineData("URLUploadComplete", "success")]
+    public async Task A_pull_job_callback_under_either_name_wakes_its_upload_to_poll_and_an_unsigned_one_does_not(string eventType, string status)
+    {
+        // Arrange: the end of a pull job, with the uploadId the app put in UserData.Extend and keys spelled as VOD's samples.
+        const string uploadId = "upl-0123456789abcdef0123456789abcdef";
+        var body = Encoding.UTF8.GetBytes($$"""{"Status":"{{status}}","EventType":"{{eventType}}","JobId":"job-1","SourceURL ":"https://acct.blob.core.windows.net/c/v.mp4?sv=1&sig=x","ErrorCode ":"URLExpiredError","Extend":"{\"uploadId\":\"{{uploadId}}\"}"}""");
+        var woken = new List<(string, string)>();
+        Task<bool> Wake(string id, string s, CancellationToken _) { woken.Add((id, s)); return Task.FromResult(true); }
+
+        // Act
+        var signed = await Receiver().HandleAsync(Request(body, Signed()), Wake);
+        var unsigned = await Receiver().HandleAsync(Request(body), Wake);
+
+        // Assert
+        Assert.Equal((200, null), Outcome(signed));
+        Assert.Equal(401, Outcome(unsigned).Status);
+        Assert.Equal([(uploadId, "pull")], woken);
+        Assert.DoesNotContain("sig=x", _logs.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Signed_events_wake_their_upload_once_and_everything_else_gets_a_clear_refusal()
     {

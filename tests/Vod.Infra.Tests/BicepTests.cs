@@ -81,6 +81,38 @@ public sealed class BicepTests
         Assert.DoesNotContain("AzureWebJobsStorage", deployed);
     }
 
+    [Fact]
+    public void Pull_mode_gets_the_delegator_role_at_the_account_and_read_on_the_source_container_only()
+    {
+        const string delegator = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a";
+        const string reader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+        var template = Compiled();
+        var rolesModule = Resources(template).Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == "roles");
+        var moduleTemplate = rolesModule.GetProperty("properties").GetProperty("template");
+        var roleIds = moduleTemplate.GetProperty("variables").GetProperty("roles").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+
+        // roleDefinitionId is an expression over the module's role table: resolved to the role's GUID.
+        string Resolve(string expression) =>
+            System.Text.RegularExpressions.Regex.Replace(expression, @"variables\('roles'\)\.(\w+)", m => roleIds[m.Groups[1].Value]);
+        var assignments = Resources(moduleTemplate)
+            .Where(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments")
+            .Select(r => (Role: Resolve(r.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!), Scope: r.TryGetProperty("scope", out var scope) ? scope.GetString()! : string.Empty))
+            .ToList();
+        var passed = rolesModule.GetProperty("properties").GetProperty("parameters");
+
+        var delegation = Assert.Single(assignments, a => a.Role.Contains(delegator, StringComparison.Ordinal));
+        var read = Assert.Single(assignments, a => a.Role.Contains(reader, StringComparison.Ordinal));
+        Assert.Contains("Microsoft.Storage/storageAccounts'", delegation.Scope, StringComparison.Ordinal);
+        Assert.DoesNotContain("containers", delegation.Scope, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers'", read.Scope, StringComparison.Ordinal);
+        Assert.Contains("incomingContainer", passed.GetProperty("incomingContainer").GetProperty("value").GetString(), StringComparison.Ordinal);
+
+        // Nothing broader than before: no Contributor, Owner or account-key role appears for pull mode.
+        Assert.DoesNotContain(assignments, a => a.Role.Contains("b24988ac-6180-42a0-ab88-20f7382dd24c", StringComparison.Ordinal) // Contributor
+            || a.Role.Contains("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", StringComparison.Ordinal) // Owner
+            || a.Role.Contains("81a9662b-bebf-436f-a333-f67b29880f12", StringComparison.Ordinal)); // Storage Account Key Operator
+    }
+
     /// <summary>A template's resources, whether compiled as an array or as symbolic names.</summary>
     private static IEnumerable<JsonElement> Resources(JsonElement template)
     {

@@ -38,7 +38,13 @@ public sealed partial class Azurite : IAsyncDisposable
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
-    public static async Task<Azurite> StartAsync()
+    public static Task<Azurite> StartAsync() => StartAsync(debugLog: null);
+
+    /// <summary>
+    /// Starts Azurite; with <paramref name="debugLog"/>, it writes every request (method and URL) to that file, so a test
+    /// can count who read what (see <see cref="BlobReads"/>).
+    /// </summary>
+    public static async Task<Azurite> StartAsync(string? debugLog)
     {
         var main = Path.Combine(RepositoryPaths.Tooling, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(main))
@@ -48,7 +54,8 @@ public sealed partial class Azurite : IAsyncDisposable
 
         // Port 0: Azurite binds free ports itself and prints them, so no other process can take a probed port first.
         var start = new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"])
+            "--tableHost", "127.0.0.1", "--tablePort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+            .. (debugLog is null ? Array.Empty<string>() : ["--debug", debugLog])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -85,7 +92,48 @@ public sealed partial class Azurite : IAsyncDisposable
             }
         }
 
-        return new Azurite(process, ports["Blob"], ports["Queue"], ports["Table"]);
+        return new Azurite(process, ports["Blob"], ports["Queue"], ports["Table"]) { DebugLog = debugLog };
+    }
+
+    /// <summary>The request log, when started with one.</summary>
+    public string? DebugLog { get; private init; }
+
+    /// <summary>
+    /// GET requests for the content of <c>container/blobName</c> in the debug log, split into those signed with a SAS in
+    /// the URL (<c>sig=</c>: a holder of a SAS, such as VOD pulling) and the others (a client with the account's key).
+    /// </summary>
+    public (int WithSas, int WithoutSas) BlobReads(string container, string blobName)
+    {
+        var log = DebugLog ?? throw new InvalidOperationException("Azurite was started without a debug log.");
+        var path = "/devstoreaccount1/" + container + "/" + string.Join('/', blobName.Split('/').Select(Uri.EscapeDataString));
+        int withSas = 0, without = 0;
+        using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        while (reader.ReadLine() is { } line)
+        {
+            var at = line.IndexOf("RequestMethod=GET RequestURL=", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var url = line[(at + "RequestMethod=GET RequestURL=".Length)..].Split(' ')[0];
+            var uri = new Uri(url);
+            if (uri.AbsolutePath != path || uri.Query.Contains("comp=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (uri.Query.Contains("sig=", StringComparison.Ordinal))
+            {
+                withSas++;
+            }
+            else
+            {
+                without++;
+            }
+        }
+
+        return (withSas, without);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(?<port>\d+)")]

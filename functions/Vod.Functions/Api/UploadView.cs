@@ -37,8 +37,17 @@ public sealed record UploadView(string Id, string Status, DateTimeOffset Created
             job?.Source.Location,
             progress,
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && instance.SerializedOutput is not null ? instance.ReadOutputAs<UploadOutcome>() : null,
-            instance.FailureDetails is { } failure ? new UploadError(progress?.ErrorCode ?? UploadErrorCodes.UploadFailed, failure.ErrorMessage) : null);
+            ErrorOf(instance, progress));
     }
+
+    // The Azure Storage backend of the real host may leave FailureDetails empty for a failed orchestration: the custom
+    // status still holds the failure's code and message.
+    private static UploadError? ErrorOf(OrchestrationMetadata instance, UploadStatus? progress) => instance switch
+    {
+        { FailureDetails: { } failure } => new UploadError(progress?.ErrorCode ?? UploadErrorCodes.UploadFailed, failure.ErrorMessage),
+        { RuntimeStatus: OrchestrationRuntimeStatus.Failed } => new UploadError(progress?.ErrorCode ?? UploadErrorCodes.UploadFailed, progress?.LastError ?? "The upload failed."),
+        _ => null,
+    };
 }
 
 /// <summary>Why an upload failed.</summary>

@@ -36,7 +36,7 @@ public sealed record StartUploadRequest
 /// The upload management API (function-key auth): start, watch, list, stop, resume, cancel, retry and purge uploads.
 /// Every error is RFC 7807 problem details with a stable code.
 /// </summary>
-public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger)
+public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger, Vod.Upload.Pull.PullUploader? pull = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -268,6 +268,19 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Failed], "cancel",
             async (i, job, ct) =>
             {
+                if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
+                {
+                    // Polling stops with the orchestration; the media VOD created goes. A job still queued in VOD
+                    // cannot be cancelled there (VOD has no such call): it may still create a media later.
+                    if (i.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+                    {
+                        await client.TerminateInstanceAsync(i.InstanceId, new TerminateInstanceOptions { Output = "Cancelled through the API.", Recursive = true }, ct);
+                    }
+
+                    await CancelPullAsync(job, ct);
+                    return;
+                }
+
                 var key = UploadStarter.CheckpointKey(job);
                 if (i.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
                 {
@@ -299,9 +312,39 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
             async (i, job, ct) =>
             {
-                await engine.CancelAsync(UploadStarter.CheckpointKey(job), options.Value.KeepMediaOnCancel, ct);
+                if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
+                {
+                    await CancelPullAsync(job, ct);
+                }
+                else
+                {
+                    await engine.CancelAsync(UploadStarter.CheckpointKey(job), options.Value.KeepMediaOnCancel, ct);
+                }
+
                 await client.PurgeInstanceAsync(i.InstanceId, new PurgeInstanceOptions { Recursive = true }, ct);
             }, noContent: true);
+
+    // A pull's cancel: its media is deleted unless Vod:KeepMediaOnCancel; its checkpoint goes either way.
+    private async Task CancelPullAsync(UploadJob job, CancellationToken cancellationToken)
+    {
+        var key = PullActivities.CheckpointKey(job);
+        if (pull is null)
+        {
+            throw new UploadException(UploadErrorCodes.PullNotSupported, "This API instance has no pull uploader.", UploadErrorKind.Fatal);
+        }
+
+        if (options.Value.KeepMediaOnCancel)
+        {
+            await pull.CleanUpAsync(key, job.TraceParent, cancellationToken);
+            return;
+        }
+
+        var cancelled = await pull.CancelAsync(key, job.TraceParent, cancellationToken);
+        LogPullCancelled(logger, job.UploadId, cancelled.MediaId, cancelled.MediaDeleted, cancelled.JobMayStillRun);
+    }
+
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Information, Message = "Pull upload {UploadId} cancelled: media {MediaId} deleted: {MediaDeleted}; the VOD job may still run: {JobMayStillRun}")]
+    private static partial void LogPullCancelled(ILogger logger, string uploadId, string? mediaId, bool mediaDeleted, bool jobMayStillRun);
 
     // What the stop's answer waits beyond two polls: a part's request cancelled on the client side has reached OSS or not by then.
     private static readonly TimeSpan StopSettle = TimeSpan.FromMilliseconds(500);

@@ -74,6 +74,22 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
             return (Problems.Invalid("CallbackMalformed", "The body is not a VOD event (a UTF-8 JSON object with an EventType)."), null);
         }
 
+        if (message.IsPullCompletion && message.ExtendValue("uploadId") is { } pullUploadId && UploadIds.IsUploadId(pullUploadId))
+        {
+            // A pull job ended (either name, success or failure): the pull upload polls VOD now instead of at its next
+            // timer. Only a hint: what the upload does next comes from GetURLUploadInfos, never from this body.
+            try
+            {
+                var wokenPull = await wake(pullUploadId, "pull", CancellationToken.None).ConfigureAwait(false);
+                LogPullWoken(logger, message.EventType, message.JobId ?? string.Empty, pullUploadId, wokenPull);
+            }
+            catch (Grpc.Core.RpcException ex)
+            {
+                LogFailed(logger, ex.GetType().Name);
+                return (Problems.Create(StatusCodes.Status503ServiceUnavailable, "CallbackNotStored", "The callback could not be processed now; it may be sent again."), message.EventType);
+            }
+        }
+
         if (message.MediaId is null)
         {
             // A failed pull job, for example: nothing that names a media to ask about.
@@ -126,6 +142,9 @@ public sealed partial class VodCallbackReceiver(IOptions<VodFunctionsOptions> op
         await client.RaiseEventAsync(uploadId, UploadOrchestration.VodEventName, status, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Information, Message = "VOD event {EventType} of pull job {JobId} woke upload {UploadId}: {Woken}")]
+    private static partial void LogPullWoken(ILogger logger, string eventType, string jobId, string uploadId, bool woken);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "VOD event {EventType} for {MediaId} received; VOD says {VodStatus} (upload woken: {Woken})")]
     private static partial void LogReceived(ILogger logger, string eventType, string mediaId, string vodStatus, bool woken);

@@ -16,7 +16,7 @@ internal sealed class OrchestrationUploadSteps(TaskOrchestrationContext context,
     private int _partRuns;
 
     /// <summary>The custom status, kept current.</summary>
-    public UploadStatus Status { get; } = new();
+    public UploadStatus Status { get; } = new() { ModeReason = job.ModeReason };
 
     public Task<StepResult<UploadPlan>> PlanAsync() => CallAsync<UploadPlan>(nameof(UploadActivities.PlanUpload), job);
 

@@ -11,7 +11,19 @@ namespace Vod.Functions.Uploads;
 /// <param name="Options">How it runs.</param>
 /// <param name="CallbackTimeoutSeconds">How long to wait for VOD's event before asking its API.</param>
 /// <param name="TraceParent">The W3C traceparent of the upload's root span (set by the starter): every step joins that trace.</param>
-public sealed record UploadJob(string UploadId, SourceReference Source, MediaMetadata Metadata, UploadOptions Options, int CallbackTimeoutSeconds, string? TraceParent = null);
+/// <param name="Mode">Push or Pull (never Auto: the job factory decided).</param>
+/// <param name="ModeReason">Why this mode (<see cref="Vod.Upload.Pull.TransferModeChoice.Reason"/>).</param>
+/// <param name="Pull">How a pull runs; null for a push.</param>
+public sealed record UploadJob(string UploadId, SourceReference Source, MediaMetadata Metadata, UploadOptions Options, int CallbackTimeoutSeconds, string? TraceParent = null,
+    Vod.Upload.Pull.TransferMode Mode = Vod.Upload.Pull.TransferMode.Push, string? ModeReason = null, PullPlan? Pull = null);
+
+/// <summary>How a pull upload runs: the URL's lifetime, the poll back-off, and the size the blob had (VOD's must match).</summary>
+/// <param name="UrlLifetimeSeconds">Lifetime of the user delegation SAS VOD reads the blob with.</param>
+/// <param name="FirstPollSeconds">First wait between GetURLUploadInfos polls (doubling).</param>
+/// <param name="MaxPollSeconds">Longest wait between polls.</param>
+/// <param name="ExpectedBytes">The blob's size when the upload started.</param>
+/// <param name="MaxBytes">Largest pull allowed.</param>
+public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes);
 
 /// <summary>A sub-orchestration's input: a range of part batches of one upload.</summary>
 public sealed record PartRangeJob(UploadSession Session, UploadOptions Options, int FirstPart, int LastPart, int PartsPerBatch);
@@ -66,6 +78,21 @@ public sealed class UploadStatus
 
     /// <summary>What the last failure said.</summary>
     public string? LastError { get; set; }
+
+    /// <summary><c>push</c> or <c>pull</c>.</summary>
+    public string TransferMode { get; set; } = "push";
+
+    /// <summary>Why that mode: <c>requested</c>, or what <c>auto</c> found (<c>pull-fits</c>, <c>too-large</c>, <c>not-audio-video</c> …).</summary>
+    public string? ModeReason { get; set; }
+
+    /// <summary>A pull's VOD job id, once submitted.</summary>
+    public string? PullJobId { get; set; }
+
+    /// <summary>A pull job's last status in VOD (PENDING, PROCESSING, DOWNLOADING, UPLOADING, UPLOAD_SUCCESS, SUCCESS …).</summary>
+    public string? PullStatus { get; set; }
+
+    /// <summary>How many times VOD was asked about the pull job.</summary>
+    public int PullPolls { get; set; }
 }
 
 /// <summary>The orchestration's output.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Vod.Alibaba.VodApi;
 using Vod.Upload;
 using Vod.Upload.Engine;
+using Vod.Upload.Pull;
 using Vod.Upload.Sources;
 
 namespace Vod.Functions.Uploads;
@@ -11,8 +12,12 @@ namespace Vod.Functions.Uploads;
 /// <summary>Why a blob is not uploaded.</summary>
 public sealed record Refusal(string Code, string Reason);
 
-/// <summary>Builds upload jobs from blobs: reads properties (never content), applies app defaults and metadata.</summary>
-public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFunctionsOptions> options)
+/// <summary>
+/// Builds upload jobs from blobs: reads properties (never content), applies app defaults and metadata, and decides the
+/// transfer mode (API <c>options.transferMode</c>, else blob metadata <c>transfermode</c>, else <c>Vod__DefaultTransferMode</c>;
+/// <c>auto</c> resolved by <see cref="TransferModeChooser"/>).
+/// </summary>
+public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFunctionsOptions> options, IPullUrlSigner? signer = null)
 {
     /// <summary>The job for a blob, or why it is refused. Throws <see cref="RequestFailedException"/> 404 when the blob is gone.</summary>
     public async Task<(UploadJob? Job, Refusal? Refusal)> ForBlobAsync(string container, string name, MediaMetadata? overrides, UploadOptions? engineOptions, CancellationToken cancellationToken)
@@ -55,6 +60,33 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
             ContentMd5 = settings.ContentMd5,
             RetryDuration = TimeSpan.FromSeconds(settings.RetryDurationSeconds),
         };
-        return (new UploadJob(uploadId, SourceReference.FromBlob(container, name, properties.ETag.ToString()), metadata, engine, settings.CallbackTimeoutSeconds), null);
+        var requested = engineOptions?.TransferMode ?? TransferModeChooser.Parse(Meta("transfermode")) ?? TransferModeChooser.Parse(settings.DefaultTransferMode) ?? TransferMode.Push;
+        if (Meta("transfermode") is { } metaMode && TransferModeChooser.Parse(metaMode) is null && engineOptions?.TransferMode is null)
+        {
+            return (null, new Refusal(UploadErrorCodes.InvalidRequest, $"Blob metadata transfermode is '{metaMode}'; it is push, pull or auto."));
+        }
+
+        var limits = new PullLimits
+        {
+            Region = settings.Region,
+            Regions = settings.PullRegionList(),
+            MaxBytes = settings.PullMaxBytes,
+            SourceReachable = settings.PullSourceReachable && signer is not (null or NoPullUrlSigner),
+        };
+        TransferModeChoice choice;
+        try
+        {
+            choice = TransferModeChooser.Choose(requested, name, properties.ContentLength, limits);
+        }
+        catch (UploadException ex)
+        {
+            return (null, new Refusal(ex.Code, ex.Message));
+        }
+
+        var pull = choice.Mode == TransferMode.Pull
+            ? new PullPlan(settings.PullUrlLifetimeMinutes * 60, settings.PullFirstPollSeconds, settings.PullMaxPollSeconds, properties.ContentLength, settings.PullMaxBytes)
+            : null;
+        return (new UploadJob(uploadId, SourceReference.FromBlob(container, name, properties.ETag.ToString()), metadata, engine, settings.CallbackTimeoutSeconds,
+            Mode: choice.Mode, ModeReason: choice.Reason, Pull: pull), null);
     }
 }

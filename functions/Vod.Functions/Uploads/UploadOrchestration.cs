@@ -40,6 +40,11 @@ public static partial class UploadOrchestration
         ArgumentNullException.ThrowIfNull(job);
         var started = context.CurrentUtcDateTime;
         var logger = context.CreateReplaySafeLogger(typeof(UploadOrchestration).FullName!);
+        if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
+        {
+            return await PullOrchestration.RunAsync(context, job, logger);
+        }
+
         var steps = new OrchestrationUploadSteps(context, job, logger);
         context.SetCustomStatus(steps.Status);
         var outcome = await UploadWorkflow.RunAsync(steps, job.Options);

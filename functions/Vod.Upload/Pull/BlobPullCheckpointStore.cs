@@ -27,13 +27,20 @@ public sealed class BlobPullCheckpointStore(BlobContainerClient container) : IPu
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var conditions = ifMatch is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = new ETag(ifMatch) };
+        var bytes = BinaryData.FromBytes(PullCheckpointJson.Write(checkpoint));
+        var upload = new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         try
         {
-            var response = await Blob(key).UploadAsync(
-                BinaryData.FromBytes(PullCheckpointJson.Write(checkpoint)),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
-                cancellationToken).ConfigureAwait(false);
-            return response.Value.ETag.ToString();
+            try
+            {
+                return (await Blob(key).UploadAsync(bytes, upload, cancellationToken).ConfigureAwait(false)).Value.ETag.ToString();
+            }
+            catch (RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound" && ifMatch is null)
+            {
+                // The first checkpoint of a new app or test: the container is made on first use.
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (await Blob(key).UploadAsync(bytes, upload, cancellationToken).ConfigureAwait(false)).Value.ETag.ToString();
+            }
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 || (ex.Status == 404 && ifMatch is not null))
         {

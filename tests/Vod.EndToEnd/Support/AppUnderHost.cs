@@ -101,7 +101,8 @@ public sealed class AppUnderHost : IAsyncLifetime
     {
         Directory.CreateDirectory(RunFolder);
         var appFolder = AppFolder();
-        Azurite = await Azurite.StartAsync();
+        // Azurite logs every request: the pull tests count who read a blob's bytes (the worker never should).
+        Azurite = await Azurite.StartAsync(Path.Combine(RunFolder, "azurite-requests.log"));
         Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Urls = "http://127.0.0.1:0",
@@ -150,6 +151,8 @@ public sealed class AppUnderHost : IAsyncLifetime
             ["Vod__CallbackTimeoutSeconds"] = "30",
             ["Vod__ReconcileAfterMinutes"] = "1",
             ["Vod__AllowedSourceContainers"] = "vod-manual",
+            ["Vod__PullFirstPollSeconds"] = "1",
+            ["Vod__PullMaxPollSeconds"] = "2",
 
             // As deployed: callers come from App Service Authentication, whose headers the tests set as it would.
             ["Vod__CallerIdentity"] = "AppServiceAuthentication",

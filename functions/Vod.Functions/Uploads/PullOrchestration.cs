@@ -1,0 +1,172 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Vod.Upload;
+using Vod.Upload.Engine;
+using Vod.Upload.Pull;
+using Vod.Upload.Workflow;
+
+namespace Vod.Functions.Uploads;
+
+/// <summary>
+/// A pull upload as the orchestration runs it: submit once (the activity records the job before anything else can
+/// fail), then poll GetURLUploadInfos on a durable timer with back-off — woken early by VOD's callback — until the job
+/// ends; check the blob is still the version pinned; record and confirm the media. Deterministic: the context's clock
+/// and timers only, logs through the replay-safe logger. A failed job ends with its typed code (PullUrlExpired,
+/// PullAccessDenied, PullUploadFailed …) and VOD's message.
+/// </summary>
+public static partial class PullOrchestration
+{
+    /// <summary>Runs the pull of <paramref name="job"/> (called by <see cref="UploadOrchestration.RunAsync"/>).</summary>
+    public static async Task<UploadOutcome> RunAsync(TaskOrchestrationContext context, UploadJob job, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(logger);
+        var plan = job.Pull ?? throw new InvalidOperationException("A pull job has a pull plan.");
+        var started = context.CurrentUtcDateTime;
+        var status = new UploadStatus { Phase = "submitting", Kind = nameof(MediaKind.Video), TransferMode = "pull", ModeReason = job.ModeReason, TotalBytes = plan.ExpectedBytes };
+        context.SetCustomStatus(status);
+        var submitted = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullSubmission>>(nameof(PullActivities.SubmitPull), job));
+        if (submitted.Failure is { } submitFailure)
+        {
+            return await FailAsync(context, job, status, logger, submitFailure);
+        }
+
+        var submission = submitted.Value!;
+        status.PullJobId = submission.JobId;
+        status.PullStatus = "PENDING";
+        LogSubmitted(logger, job.UploadId, submission.JobId, submission.Resumed);
+        SetPhase(context, job, status, logger, "pulling");
+
+        var recorded = false;
+        PullState state;
+        for (var polls = 0; ; polls++)
+        {
+            var polled = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullState>>(nameof(PullActivities.PollPull), job));
+            if (polled.Failure is { } pollFailure)
+            {
+                return await FailAsync(context, job, status, logger, pollFailure);
+            }
+
+            state = polled.Value!;
+            status.PullPolls = polls + 1;
+            status.PullStatus = state.VodStatus;
+            status.MediaId = state.MediaId ?? status.MediaId;
+            if (state.Bytes is { } bytes)
+            {
+                status.BytesUploaded = bytes;
+            }
+
+            context.SetCustomStatus(status);
+            if (state.MediaId is { } mediaId && !recorded)
+            {
+                // Recorded as soon as VOD names it: VOD's callbacks about it then wake this upload.
+                var record = await context.CallActivityAsync<StepResult<bool>>(nameof(UploadActivities.RecordMedia),
+                    new RecordMediaJob(job.UploadId, mediaId, "video", job.Metadata.Title));
+                recorded = record.Failure is null;
+            }
+
+            if (state.Failure is { } jobFailure)
+            {
+                return await FailAsync(context, job, status, logger, jobFailure);
+            }
+
+            if (state.Completed)
+            {
+                break;
+            }
+
+            var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
+            try
+            {
+                // VOD's callback (UploadByURLComplete, or FileUploadComplete of the media) wakes this early; the poll decides.
+                await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
+            }
+            catch (TaskCanceledException)
+            {
+            }
+        }
+
+        SetPhase(context, job, status, logger, "checking");
+        var checkedSource = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CheckPulledSource), new PullCheckJob(job, state)));
+        if (checkedSource.Failure is { } changed)
+        {
+            return await FailAsync(context, job, status, logger, changed);
+        }
+
+        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        var size = state.Bytes ?? plan.ExpectedBytes;
+        var result = new UploadResult(state.MediaId!, MediaKind.Video, size, 0, string.Empty, string.Empty, null, null);
+        var confirmed = await context.CallActivityAsync<StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), result);
+        status.BytesUploaded = size;
+        SetPhase(context, job, status, logger, "succeeded");
+        if (!context.IsReplaying)
+        {
+            Upload.Telemetry.UploadTelemetry.UploadEnded(nameof(MediaKind.Video), errorCode: null);
+        }
+
+        LogSucceeded(logger, job.UploadId, state.MediaId!, state.JobId, size);
+        return new UploadOutcome(job.UploadId, state.MediaId!, nameof(MediaKind.Video), size, string.Empty, string.Empty, null, null,
+            confirmed.Value ?? "Unknown", started, context.CurrentUtcDateTime);
+    }
+
+    // A retryable failure (storage, network, throttling) runs the step again after a durable back-off, as the push steps do.
+    private static async Task<StepResult<T>> WithRetriesAsync<T>(TaskOrchestrationContext context, UploadJob job, UploadStatus status, Func<Task<StepResult<T>>> step)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            StepResult<T> result;
+            try
+            {
+                result = await step();
+            }
+            catch (TaskFailedException ex)
+            {
+                result = StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"A pull step failed: {ex.FailureDetails.ErrorType}"));
+            }
+
+            if (result.Failure is not { Kind: UploadErrorKind.Retryable } failure || attempt >= job.Options.StepRetryCount)
+            {
+                return result;
+            }
+
+            status.ErrorCode = failure.Code;
+            status.LastError = failure.Message;
+            context.SetCustomStatus(status);
+            await context.CreateTimer(TimeSpan.FromSeconds(Math.Max(0.1, job.Options.RetryDuration.TotalSeconds) * Math.Pow(2, attempt)), CancellationToken.None);
+        }
+    }
+
+    private static async Task<UploadOutcome> FailAsync(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, UploadFailure failure)
+    {
+        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh.
+        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        status.ErrorCode = failure.Code;
+        status.LastError = failure.Message;
+        SetPhase(context, job, status, logger, "failed");
+        UploadEvents.Failed(logger, job.Source.Location, failure);
+        if (!context.IsReplaying)
+        {
+            Upload.Telemetry.UploadTelemetry.UploadEnded(nameof(MediaKind.Video), failure.Code);
+        }
+
+        throw new UploadFailedException(failure.Code, failure.Message);
+    }
+
+    private static void SetPhase(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, string phase)
+    {
+        if (phase != status.Phase)
+        {
+            UploadOrchestration.LogPhase(logger, job.UploadId, status.Phase, phase);
+            status.Phase = phase;
+        }
+
+        context.SetCustomStatus(status);
+    }
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Upload {UploadId} is pulled by VOD as job {JobId} (submitted by an earlier run: {Resumed})")]
+    private static partial void LogSubmitted(ILogger logger, string uploadId, string jobId, bool resumed);
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Upload {UploadId} succeeded: VOD pulled {Bytes} bytes into {MediaId} (job {JobId})")]
+    private static partial void LogSucceeded(ILogger logger, string uploadId, string mediaId, string jobId, long bytes);
+}

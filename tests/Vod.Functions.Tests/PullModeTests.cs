@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Vod.Functions.Uploads;
+using Vod.Testing;
+using Vod.Upload;
+using Vod.Upload.Pull;
+
+namespace Vod.Functions.Tests;
+
+/// <summary>
+/// Pull mode under the real orchestrator and activities on the Durable Task engine: the emulator fetches the blob from
+/// Azurite over the SAS the app signs; the mode is chosen per upload; failures end typed; cancel deletes the media.
+/// </summary>
+public sealed class PullModeTests : IAsyncLifetime
+{
+    private FunctionsHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _harness = await FunctionsHarness.StartAsync();
+        _harness.Options.Value.PullFirstPollSeconds = 1;
+        _harness.Options.Value.PullMaxPollSeconds = 2;
+    }
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    private static Dictionary<string, string> Pull => new() { ["transfermode"] = "pull" };
+
+    [Fact]
+    public async Task A_blob_dropped_with_transfermode_pull_reaches_vod_byte_identical_and_no_sas_enters_the_history()
+    {
+        // Arrange
+        var data = FunctionsHarness.Data(600_000, 61);
+        var job = await _harness.PutBlobAsync(data, "pulled/clip.mp4", Pull);
+
+        // Act
+        var done = await RunAsync(job);
+
+        // Assert
+        Assert.Equal((TransferMode.Pull, "requested"), (job.Mode, job.ModeReason));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var outcome = done.ReadOutputAs<UploadOutcome>()!;
+        Assert.Equal(data.Length, outcome.Size);
+        Assert.Equal(data, StoredBytes(outcome.MediaId));
+        var status = done.ReadCustomStatusAs<UploadStatus>()!;
+        Assert.Equal(("pull", "succeeded", "SUCCESS"), (status.TransferMode, status.Phase, status.PullStatus));
+        Assert.NotNull(status.PullJobId);
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.Empty(_harness.Emulator.State.Uploads);
+        Assert.DoesNotContain(_harness.Payloads, p => p.Contains("sig=", StringComparison.Ordinal));
+        Assert.DoesNotContain("sig=", done.SerializedCustomStatus!, StringComparison.Ordinal);
+        foreach (var signature in new[] { "sig=", "sig%3D", "sig%253D" })
+        {
+            Assert.DoesNotContain(signature, _harness.Logs.Text, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Equal(job.UploadId, (await _harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None))?.UploadId);
+    }
+
+    [Fact]
+    public async Task A_retried_submission_finds_the_recorded_job_and_never_creates_a_second_media()
+    {
+        // Arrange: the submit activity ran once already (its answer lost, as after a crash), then the orchestration runs.
+        var data = FunctionsHarness.Data(100_000, 62);
+        var job = await _harness.PutBlobAsync(data, "pulled/retry.mp4", Pull);
+        var first = await _harness.PullActivities.SubmitPull(job);
+
+        // Act
+        var done = await RunAsync(job);
+
+        // Assert
+        Assert.Null(first.Failure);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.Single(_harness.Emulator.State.Media);
+        Assert.Equal(first.Value!.JobId, done.ReadCustomStatusAs<UploadStatus>()!.PullJobId);
+    }
+
+    [Theory]
+    [InlineData("refuse", UploadErrorCodes.PullAccessDenied)]
+    [InlineData("fail", UploadErrorCodes.PullUploadFailed)]
+    public async Task A_failed_pull_job_ends_the_upload_with_its_typed_error(string fault, string code)
+    {
+        _harness.Emulator.Faults.FailPulls(refuse: fault == "refuse" ? 1 : 0, fail: fault == "fail" ? 1 : 0);
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(5000, 63), $"pulled/{fault}.mp4", Pull);
+
+        var done = await RunAsync(job);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        var status = done.ReadCustomStatusAs<UploadStatus>()!;
+        Assert.Equal(code, status.ErrorCode);
+        Assert.Contains("VOD's pull job ended", status.LastError, StringComparison.Ordinal);
+        Assert.Null(await LoadCheckpointAsync(job));
+    }
+
+    [Fact]
+    public async Task A_sas_that_expires_in_the_queue_ends_PullUrlExpired()
+    {
+        // Arrange: a SAS of 2 seconds (the settings allow 5 minutes at least: the job is edited), and VOD's queue held longer.
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(5000, 64), "pulled/late.mp4", Pull);
+        var shortLived = job with { Pull = job.Pull! with { UrlLifetimeSeconds = 2 } };
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), shortLived, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.Faults.PullQueueGate.Held == 1), "the job waits in VOD's queue");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal(UploadErrorCodes.PullUrlExpired, done.ReadCustomStatusAs<UploadStatus>()!.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Auto_picks_pull_only_where_it_fits()
+    {
+        var options = _harness.Options.Value;
+        options.DefaultTransferMode = "auto";
+        options.PullMaxBytes = 10_000;
+        try
+        {
+            var fits = await _harness.TryPutBlobAsync(new byte[5000], "auto/fits.mp4");
+            var audio = await _harness.TryPutBlobAsync(new byte[5000], "auto/fits.mp3");
+            var image = await _harness.TryPutBlobAsync(new byte[5000], "auto/poster.png");
+            var large = await _harness.TryPutBlobAsync(new byte[10_001], "auto/large.mp4");
+            var pushed = await _harness.TryPutBlobAsync(new byte[5000], "auto/asked.mp4", new Dictionary<string, string> { ["transfermode"] = "push" });
+            var apiPull = await _harness.TryPutBlobAsync(new byte[5000], "auto/api.mp4", new Dictionary<string, string> { ["transfermode"] = "push" }, new UploadOptions { TransferMode = TransferMode.Pull });
+            var imagePull = await _harness.TryPutBlobAsync(new byte[5000], "auto/poster2.png", Pull);
+            var bad = await _harness.TryPutBlobAsync(new byte[5000], "auto/bad.mp4", new Dictionary<string, string> { ["transfermode"] = "sideways" });
+            options.PullSourceReachable = false;
+            var unreachable = await _harness.TryPutBlobAsync(new byte[5000], "auto/private.mp4");
+            options.PullSourceReachable = true;
+            options.Region = "eu-central-1";
+            var region = await _harness.TryPutBlobAsync(new byte[5000], "auto/region.mp4");
+
+            Assert.Equal((TransferMode.Pull, "pull-fits"), (fits.Job!.Mode, fits.Job.ModeReason));
+            Assert.Equal((TransferMode.Pull, 5000L), (audio.Job!.Mode, audio.Job.Pull!.ExpectedBytes));
+            Assert.Equal((TransferMode.Push, "not-audio-video"), (image.Job!.Mode, image.Job.ModeReason));
+            Assert.Equal((TransferMode.Push, "too-large"), (large.Job!.Mode, large.Job.ModeReason));
+            Assert.Equal((TransferMode.Push, "requested"), (pushed.Job!.Mode, pushed.Job.ModeReason));
+            Assert.Equal(TransferMode.Pull, apiPull.Job!.Mode);
+            Assert.Equal(UploadErrorCodes.PullNotSupported, imagePull.Refusal!.Code);
+            Assert.Equal(UploadErrorCodes.InvalidRequest, bad.Refusal!.Code);
+            Assert.Equal((TransferMode.Push, "source-unreachable"), (unreachable.Job!.Mode, unreachable.Job.ModeReason));
+            Assert.Equal((TransferMode.Push, "region-without-pull"), (region.Job!.Mode, region.Job.ModeReason));
+            Assert.Null(fits.Job.Pull is null ? "no plan" : null);
+            Assert.Null(image.Job.Pull);
+        }
+        finally
+        {
+            options.DefaultTransferMode = "push";
+            options.PullMaxBytes = 5L * 1024 * 1024 * 1024;
+            options.Region = "cn-shanghai";
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_polling_and_deletes_the_media_vod_created()
+    {
+        // Arrange: the upload polls once (PENDING: the queue is held), then sleeps; meanwhile VOD runs the job.
+        _harness.Options.Value.PullFirstPollSeconds = 120;
+        _harness.Options.Value.PullMaxPollSeconds = 120;
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(5000, 65), "pulled/cancel.mp4", Pull);
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(async () => (await StatusAsync(job.UploadId))?.PullPolls >= 1, "the upload polled the queued job");
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.State.UrlJobs.Values.Single().Status == "SUCCESS"), "VOD pulled the blob");
+        var mediaId = _harness.Emulator.State.UrlJobs.Values.Single().MediaId!;
+
+        // Act
+        var response = await _harness.Api().Cancel(Request(), job.UploadId, client);
+
+        // Assert
+        Assert.IsType<AcceptedResult>(response);
+        await Poll.UntilAsync(async () => (await client.GetInstanceAsync(job.UploadId))?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, "the cancelled upload is terminated");
+        Assert.False(_harness.Emulator.State.Media.ContainsKey(mediaId));
+        Assert.Equal(1, (await StatusAsync(job.UploadId))!.PullPolls);
+        Assert.Null(await LoadCheckpointAsync(job));
+    }
+
+    private async Task<OrchestrationMetadata> RunAsync(UploadJob job)
+    {
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        return await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+    }
+
+    private async Task<UploadStatus?> StatusAsync(string id) =>
+        (await _harness.Host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))?.ReadCustomStatusAs<UploadStatus>();
+
+    private Task<StoredPullCheckpoint?> LoadCheckpointAsync(UploadJob job) =>
+        new BlobPullCheckpointStore(_harness.Blobs.GetBlobContainerClient(_harness.Options.Value.CheckpointContainer)).LoadAsync(PullActivities.CheckpointKey(job), CancellationToken.None);
+
+    private byte[] StoredBytes(string mediaId)
+    {
+        var key = _harness.Emulator.State.Media[mediaId].Key;
+        return File.ReadAllBytes(_harness.Emulator.State.Objects.Values.Single(o => o.Key == key).FilePath);
+    }
+
+    private static HttpRequest Request()
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Scheme = "http";
+        request.Host = new HostString("localhost", 7071);
+        return request;
+    }
+}
