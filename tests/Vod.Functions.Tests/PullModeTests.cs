@@ -93,6 +93,51 @@ public sealed class PullModeTests : IAsyncLifetime
         Assert.Equal(code, status.ErrorCode);
         Assert.Contains("VOD's pull job ended", status.LastError, StringComparison.Ordinal);
         Assert.Null(await LoadCheckpointAsync(job));
+        Assert.Empty(_harness.Emulator.State.Media); // the failed job's UploadFail media is deleted; a refused one made none
+    }
+
+    [Fact]
+    public async Task Polls_that_go_unanswered_for_a_while_do_not_fail_the_upload()
+    {
+        // Arrange: VOD does not answer the first five polls (more than the step retries), as when it throttles.
+        var unanswered = 0;
+        _harness.BeforeActivity = (name, _) => name == nameof(PullActivities.PollPull) && Interlocked.Increment(ref unanswered) <= 5
+            ? new UploadFailure("Throttling.User", UploadErrorKind.Retryable, "Request was denied due to user flow control.")
+            : null;
+        var data = FunctionsHarness.Data(20_000, 66);
+        var job = await _harness.PutBlobAsync(data, "pulled/throttled.mp4", Pull);
+
+        // Act
+        var done = await RunAsync(job);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
+        Assert.True(unanswered > 5);
+    }
+
+    [Fact]
+    public async Task A_blob_changed_while_vod_pulls_it_ends_SourceChanged_and_its_media_is_deleted()
+    {
+        // Arrange: the job waits in VOD's queue; meanwhile the blob is overwritten (new ETag, new size).
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(30_000, 67), "pulled/changed.mp4", Pull);
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.Faults.PullQueueGate.Held == 1), "the job waits in VOD's queue");
+        await _harness.Blobs.GetBlobContainerClient(job.Source.Container).GetBlobClient(job.Source.BlobName).UploadAsync(BinaryData.FromBytes(FunctionsHarness.Data(31_000, 68)), overwrite: true);
+
+        // Act
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        var status = done.ReadCustomStatusAs<UploadStatus>()!;
+        Assert.Equal(UploadErrorCodes.SourceChanged, status.ErrorCode);
+        Assert.Contains("was deleted", status.LastError, StringComparison.Ordinal);
+        Assert.Empty(_harness.Emulator.State.Media);
     }
 
     [Fact]

@@ -39,15 +39,27 @@ public static partial class PullOrchestration
         SetPhase(context, job, status, logger, "pulling");
 
         var recorded = false;
+        var unanswered = 0;
         PullState state;
         for (var polls = 0; ; polls++)
         {
-            var polled = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullState>>(nameof(PullActivities.PollPull), job));
+            var polled = await CallAsync<PullState>(context, nameof(PullActivities.PollPull), job);
+            if (polled.Failure is { Kind: UploadErrorKind.Retryable } transient && ++unanswered < MaxUnansweredPolls)
+            {
+                // VOD or storage did not answer (throttled, down): the job goes on in VOD whatever happens here, so the
+                // upload keeps asking on its back-off instead of failing and leaving a media nobody watches.
+                status.ErrorCode = transient.Code;
+                status.LastError = transient.Message;
+                await WaitAsync(context, plan, polls);
+                continue;
+            }
+
             if (polled.Failure is { } pollFailure)
             {
                 return await FailAsync(context, job, status, logger, pollFailure);
             }
 
+            unanswered = 0;
             state = polled.Value!;
             status.PullPolls = polls + 1;
             status.PullStatus = state.VodStatus;
@@ -76,15 +88,7 @@ public static partial class PullOrchestration
                 break;
             }
 
-            var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
-            try
-            {
-                // VOD's callback (UploadByURLComplete, or FileUploadComplete of the media) wakes this early; the poll decides.
-                await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
-            }
-            catch (TaskCanceledException)
-            {
-            }
+            await WaitAsync(context, plan, polls);
         }
 
         SetPhase(context, job, status, logger, "checking");
@@ -94,7 +98,7 @@ public static partial class PullOrchestration
             return await FailAsync(context, job, status, logger, changed);
         }
 
-        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, null));
         var size = state.Bytes ?? plan.ExpectedBytes;
         var result = new UploadResult(state.MediaId!, MediaKind.Video, size, 0, string.Empty, string.Empty, null, null);
         var confirmed = await context.CallActivityAsync<StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), result);
@@ -108,6 +112,35 @@ public static partial class PullOrchestration
         LogSucceeded(logger, job.UploadId, state.MediaId!, state.JobId, size);
         return new UploadOutcome(job.UploadId, state.MediaId!, nameof(MediaKind.Video), size, string.Empty, string.Empty, null, null,
             confirmed.Value ?? "Unknown", started, context.CurrentUtcDateTime);
+    }
+
+    /// <summary>Consecutive polls without an answer (retryable failures) after which the upload fails.</summary>
+    public const int MaxUnansweredPolls = 30;
+
+    // The back-off wait between polls; VOD's callback (UploadByURLComplete, or FileUploadComplete of the media) ends it
+    // early. The poll that follows decides, never the event.
+    private static async Task WaitAsync(TaskOrchestrationContext context, PullPlan plan, int polls)
+    {
+        var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
+        try
+        {
+            await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
+        }
+        catch (TaskCanceledException)
+        {
+        }
+    }
+
+    private static async Task<StepResult<T>> CallAsync<T>(TaskOrchestrationContext context, string activity, object input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<StepResult<T>>(activity, input);
+        }
+        catch (TaskFailedException ex)
+        {
+            return StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"{activity} failed: {ex.FailureDetails.ErrorType}"));
+        }
     }
 
     // A retryable failure (storage, network, throttling) runs the step again after a durable back-off, as the push steps do.
@@ -139,8 +172,9 @@ public static partial class PullOrchestration
 
     private static async Task<UploadOutcome> FailAsync(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, UploadFailure failure)
     {
-        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh.
-        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh, and so does
+        // the media a failed job left in VOD (UploadFail), which nothing would ever complete.
+        await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, failure.Code == UploadErrorCodes.SourceChanged ? null : status.MediaId));
         status.ErrorCode = failure.Code;
         status.LastError = failure.Message;
         SetPhase(context, job, status, logger, "failed");
