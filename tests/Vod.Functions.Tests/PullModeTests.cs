@@ -141,6 +141,30 @@ public sealed class PullModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_wait_in_vods_queue_continues_as_new_and_still_submits_once()
+    {
+        // Arrange: two polls per execution, and VOD's queue held for at least five polls.
+        var data = FunctionsHarness.Data(40_000, 69);
+        var job = await _harness.PutBlobAsync(data, "pulled/long.mp4", Pull);
+        job = job with { Pull = job.Pull! with { PollsPerExecution = 2 } };
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(async () => (await StatusAsync(job.UploadId))?.PullPolls >= 5, "five polls of the queued job", TimeSpan.FromSeconds(90));
+
+        // Act
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.True(done.ReadCustomStatusAs<UploadStatus>()!.PullPolls >= 6);
+    }
+
+    [Fact]
     public async Task A_sas_that_expires_in_the_queue_ends_PullUrlExpired()
     {
         // Arrange: a SAS of 2 seconds (the settings allow 5 minutes at least: the job is edited), and VOD's queue held longer.

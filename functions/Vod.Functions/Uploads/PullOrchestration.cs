@@ -50,7 +50,7 @@ public static partial class PullOrchestration
                 // upload keeps asking on its back-off instead of failing and leaving a media nobody watches.
                 status.ErrorCode = transient.Code;
                 status.LastError = transient.Message;
-                await WaitAsync(context, plan, polls);
+                await WaitAsync(context, plan, plan.PollsBefore + polls);
                 continue;
             }
 
@@ -61,7 +61,7 @@ public static partial class PullOrchestration
 
             unanswered = 0;
             state = polled.Value!;
-            status.PullPolls = polls + 1;
+            status.PullPolls = plan.PollsBefore + polls + 1;
             status.PullStatus = state.VodStatus;
             status.MediaId = state.MediaId ?? status.MediaId;
             if (state.Bytes is { } bytes)
@@ -88,7 +88,16 @@ public static partial class PullOrchestration
                 break;
             }
 
-            await WaitAsync(context, plan, polls);
+            if (polls + 1 >= plan.PollsPerExecution)
+            {
+                // A long wait in VOD's queue: start a fresh history. Events raised meanwhile are kept; the next execution's
+                // submit finds the recorded job and submits nothing.
+                LogContinued(logger, job.UploadId, state.JobId, status.PullPolls);
+                context.ContinueAsNew(job with { Pull = plan with { PollsBefore = status.PullPolls } }, preserveUnprocessedEvents: true);
+                return null!;
+            }
+
+            await WaitAsync(context, plan, plan.PollsBefore + polls);
         }
 
         SetPhase(context, job, status, logger, "checking");
@@ -200,6 +209,9 @@ public static partial class PullOrchestration
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Upload {UploadId} is pulled by VOD as job {JobId} (submitted by an earlier run: {Resumed})")]
     private static partial void LogSubmitted(ILogger logger, string uploadId, string jobId, bool resumed);
+
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Information, Message = "Upload {UploadId} continues as new after {Polls} polls of pull job {JobId}")]
+    private static partial void LogContinued(ILogger logger, string uploadId, string jobId, int polls);
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Upload {UploadId} succeeded: VOD pulled {Bytes} bytes into {MediaId} (job {JobId})")]
     private static partial void LogSucceeded(ILogger logger, string uploadId, string mediaId, string jobId, long bytes);
