@@ -56,7 +56,8 @@ public sealed class PullModeTests : IAsyncLifetime
         {
             Assert.DoesNotContain(signature, _harness.Logs.Text, StringComparison.OrdinalIgnoreCase);
         }
-        Assert.Equal(job.UploadId, (await _harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None))?.UploadId);
+        var record = await _harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None);
+        Assert.Equal((job.UploadId, "pull", "blob"), (record?.UploadId, record?.TransferMode, record?.Source));
     }
 
     [Fact]

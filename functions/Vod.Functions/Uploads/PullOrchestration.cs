@@ -74,7 +74,7 @@ public static partial class PullOrchestration
             {
                 // Recorded as soon as VOD names it: VOD's callbacks about it then wake this upload.
                 var record = await context.CallActivityAsync<StepResult<bool>>(nameof(UploadActivities.RecordMedia),
-                    new RecordMediaJob(job.UploadId, mediaId, "video", job.Metadata.Title));
+                    new RecordMediaJob(job.UploadId, mediaId, "video", job.Metadata.Title, "pull"));
                 recorded = record.Failure is null;
             }
 

@@ -104,4 +104,4 @@ public sealed class UploadStatus
 public sealed record UploadOutcome(string UploadId, string MediaId, string Kind, long Size, string Crc64, string ObjectKey, string? ImageUrl, string? FileUrl, string VodStatus, DateTimeOffset StartedAt, DateTimeOffset CompletedAt);
 
 /// <summary>Input of the record activity: a blob upload's media, created or refreshed.</summary>
-public sealed record RecordMediaJob(string UploadId, string MediaId, string Kind, string? Title);
+public sealed record RecordMediaJob(string UploadId, string MediaId, string Kind, string? Title, string? TransferMode = null);
