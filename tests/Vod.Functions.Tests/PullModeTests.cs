@@ -228,6 +228,43 @@ public sealed class PullModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_api_takes_options_transferMode_and_refuses_a_pull_it_cannot_do_as_problem_details()
+    {
+        // Arrange: a video and an image in the incoming container (the trigger does not run in this harness).
+        await _harness.TryPutBlobAsync(new byte[5000], "api/clip.mp4");
+        await _harness.TryPutBlobAsync(new byte[5000], "api/poster.png");
+        var api = _harness.Api();
+
+        // Act
+        var pulled = await api.Start(JsonRequest("""{"name":"api/clip.mp4","options":{"transferMode":"pull"}}"""), _harness.Host.Client);
+        var image = await api.Start(JsonRequest("""{"name":"api/poster.png","options":{"transferMode":"Pull"}}"""), _harness.Host.Client);
+        var unknown = await api.Start(JsonRequest("""{"name":"api/clip.mp4","options":{"transferMode":"sideways"}}"""), _harness.Host.Client);
+
+        // Assert
+        var accepted = Assert.IsType<AcceptedResult>(pulled);
+        var id = JsonDocument.Parse(JsonSerializer.Serialize(accepted.Value)).RootElement.GetProperty("id").GetString()!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await _harness.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("pull", done.ReadCustomStatusAs<UploadStatus>()!.TransferMode);
+        Assert.Equal((422, UploadErrorCodes.PullNotSupported), Problem(image));
+        Assert.Equal((400, "InvalidJson"), Problem(unknown));
+    }
+
+    private static (int?, string?) Problem(IActionResult result)
+    {
+        var problem = Assert.IsType<ObjectResult>(result);
+        return (problem.StatusCode, ((ProblemDetails)problem.Value!).Extensions["code"]?.ToString());
+    }
+
+    private static HttpRequest JsonRequest(string body)
+    {
+        var request = Request();
+        request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+        return request;
+    }
+
+    [Fact]
     public async Task Cancel_stops_the_polling_and_deletes_the_media_vod_created()
     {
         // Arrange: the upload polls once (PENDING: the queue is held), then sleeps; meanwhile VOD runs the job.
