@@ -100,6 +100,27 @@ public sealed class PullJobTests : IAsyncLifetime
         Assert.Contains("403", info.ErrorMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_slow_queue_keeps_jobs_pending_for_its_delay_and_bad_switches_are_refused()
+    {
+        (await _emulator.AdminAsync("faults/pull", new { queueDelayMilliseconds = 1500 })).EnsureSuccessStatusCode();
+        var url = new Uri(_source.BaseUri, "c/slow.mp4").ToString();
+
+        var started = DateTime.UtcNow;
+        var jobId = await SubmitAsync(url);
+        var pending = await InfoAsync(jobId);
+        await WaitForAsync(jobId, "SUCCESS");
+        var took = DateTime.UtcNow - started;
+        using var bad = await _emulator.AdminAsync("faults/pull", new { callbackName = "SomethingElse" });
+        using var negative = await _emulator.AdminAsync("faults/pull", new { refuseUrls = -1 });
+
+        Assert.Equal("PENDING", pending.Status);
+        Assert.True(took >= TimeSpan.FromMilliseconds(1400), $"took {took}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, negative.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task<string> SubmitAsync(string url) =>
         (await _emulator.Vod.UploadMediaByUrlAsync(new UploadMediaByUrlRequest { UploadUrls = [url], UploadMetadatas = [new UrlUploadMetadata { SourceUrl = url, Title = "p" }] })).UploadJobs.Single().JobId;
 

@@ -42,6 +42,7 @@ public sealed class BlobDropTests(AppUnderHost app)
             var record = await Eventually.WaitForValueAsync($"the media record of {name}", TimeSpan.FromSeconds(30), () => app.GetJsonAsync($"api/media/{kind}/{mediaId}"));
             Assert.Equal(id, record.GetProperty("uploadId").GetString());
             Assert.Equal("blob", record.GetProperty("source").GetString());
+            Assert.Equal("push", record.GetProperty("transferMode").GetString());
         }
 
         var multi = await UploadsClient.WaitStartedAsync(app.Api, $"vod-incoming/multi-{tag}.mp4", TimeSpan.FromSeconds(5));

@@ -33,6 +33,8 @@ public sealed class PullModeTests(AppUnderHost app)
         Assert.Equal(0, withoutSas);
         Assert.True(withSas >= 1, "VOD fetched the blob with its SAS");
         Assert.DoesNotContain("sig=", done.GetRawText(), StringComparison.Ordinal);
+        var record = await Eventually.WaitForValueAsync($"the media record of {name}", TimeSpan.FromSeconds(30), () => app.GetJsonAsync($"api/media/videos/{mediaId}"));
+        Assert.Equal((id, "pull"), (record.GetProperty("uploadId").GetString(), record.GetProperty("transferMode").GetString()));
     });
 
     [HostFact]

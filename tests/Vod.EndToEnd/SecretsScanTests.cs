@@ -20,6 +20,14 @@ public sealed class SecretsScanTests(AppUnderHost app, ITestOutputHelper output)
         await Sources.PutAsync(app.Blobs, "vod-incoming", name, AppUnderHost.PartSize * 2);
         var id = await UploadsClient.WaitStartedAsync(app.Api, "vod-incoming/" + name, TimeSpan.FromSeconds(120));
         await UploadsClient.WaitStatusAsync(app.Api, id, "Completed", TimeSpan.FromSeconds(120));
+        var pulled = $"scanned-pull-{Sources.Tag()}.mp4";
+        await Sources.PutAsync(app.Blobs, "vod-manual", pulled, 30_000);
+        using (var started = await app.Api.PostAsJsonAsync("api/uploads", new { name = pulled, container = "vod-manual", options = new { transferMode = "pull" } }))
+        {
+            var pullId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await UploadsClient.WaitStatusAsync(app.Api, pullId, "Completed", TimeSpan.FromSeconds(120));
+        }
+
         (await app.Api.PostAsJsonAsync("api/vod/upload-video-auth", new { title = "scan", fileName = "scan.mp4" })).EnsureSuccessStatusCode();
         (await app.Api.PostAsJsonAsync("api/vod/sts-token", new { })).EnsureSuccessStatusCode();
 
@@ -80,6 +88,10 @@ public sealed class SecretsScanTests(AppUnderHost app, ITestOutputHelper output)
             var found = places.Where(p => p.Text.Contains(secret, StringComparison.Ordinal) || p.Text.Contains(Uri.EscapeDataString(secret), StringComparison.Ordinal)).Select(p => p.Where).ToList();
             Assert.True(found.Count == 0, $"A secret ({secret[..4]}…) was found in: {string.Join(", ", found.Take(5))}");
         }
+
+        // Pull URLs are SAS: no signature anywhere either (a running pull's own checkpoint holds its URL; this one finished).
+        var signed = places.Where(p => p.Text.Contains("sig=", StringComparison.Ordinal) || p.Text.Contains("sig%3D", StringComparison.OrdinalIgnoreCase)).Select(p => p.Where).ToList();
+        Assert.True(signed.Count == 0, $"A SAS signature was found in: {string.Join(", ", signed.Take(5))}");
     });
 
     private static async Task<string> ReadSharedAsync(string path)

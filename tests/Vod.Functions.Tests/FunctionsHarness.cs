@@ -142,7 +142,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         Activity<UploadJob, Vod.Upload.Pull.PullSubmission>(tasks, nameof(PullActivities.SubmitPull), PullActivities.SubmitPull);
         Activity<UploadJob, Vod.Upload.Pull.PullState>(tasks, nameof(PullActivities.PollPull), PullActivities.PollPull);
         Activity<PullCheckJob, bool>(tasks, nameof(PullActivities.CheckPulledSource), PullActivities.CheckPulledSource);
-        Activity<UploadJob, bool>(tasks, nameof(PullActivities.CleanUpPull), PullActivities.CleanUpPull);
+        Activity<PullCleanUpJob, bool>(tasks, nameof(PullActivities.CleanUpPull), PullActivities.CleanUpPull);
     }
 
     private void Activity<TIn, TValue>(DurableTaskRegistry tasks, string name, Func<TIn, Task<StepResult<TValue>>> run) =>

@@ -56,7 +56,8 @@ public sealed class PullModeTests : IAsyncLifetime
         {
             Assert.DoesNotContain(signature, _harness.Logs.Text, StringComparison.OrdinalIgnoreCase);
         }
-        Assert.Equal(job.UploadId, (await _harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None))?.UploadId);
+        var record = await _harness.Records.GetAsync("video", outcome.MediaId, CancellationToken.None);
+        Assert.Equal((job.UploadId, "pull", "blob"), (record?.UploadId, record?.TransferMode, record?.Source));
     }
 
     [Fact]
@@ -93,6 +94,75 @@ public sealed class PullModeTests : IAsyncLifetime
         Assert.Equal(code, status.ErrorCode);
         Assert.Contains("VOD's pull job ended", status.LastError, StringComparison.Ordinal);
         Assert.Null(await LoadCheckpointAsync(job));
+        Assert.Empty(_harness.Emulator.State.Media); // the failed job's UploadFail media is deleted; a refused one made none
+    }
+
+    [Fact]
+    public async Task Polls_that_go_unanswered_for_a_while_do_not_fail_the_upload()
+    {
+        // Arrange: VOD does not answer the first five polls (more than the step retries), as when it throttles.
+        var unanswered = 0;
+        _harness.BeforeActivity = (name, _) => name == nameof(PullActivities.PollPull) && Interlocked.Increment(ref unanswered) <= 5
+            ? new UploadFailure("Throttling.User", UploadErrorKind.Retryable, "Request was denied due to user flow control.")
+            : null;
+        var data = FunctionsHarness.Data(20_000, 66);
+        var job = await _harness.PutBlobAsync(data, "pulled/throttled.mp4", Pull);
+
+        // Act
+        var done = await RunAsync(job);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
+        Assert.True(unanswered > 5);
+    }
+
+    [Fact]
+    public async Task A_blob_changed_while_vod_pulls_it_ends_SourceChanged_and_its_media_is_deleted()
+    {
+        // Arrange: the job waits in VOD's queue; meanwhile the blob is overwritten (new ETag, new size).
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(30_000, 67), "pulled/changed.mp4", Pull);
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.Faults.PullQueueGate.Held == 1), "the job waits in VOD's queue");
+        await _harness.Blobs.GetBlobContainerClient(job.Source.Container).GetBlobClient(job.Source.BlobName).UploadAsync(BinaryData.FromBytes(FunctionsHarness.Data(31_000, 68)), overwrite: true);
+
+        // Act
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        var status = done.ReadCustomStatusAs<UploadStatus>()!;
+        Assert.Equal(UploadErrorCodes.SourceChanged, status.ErrorCode);
+        Assert.Contains("was deleted", status.LastError, StringComparison.Ordinal);
+        Assert.Empty(_harness.Emulator.State.Media);
+    }
+
+    [Fact]
+    public async Task A_long_wait_in_vods_queue_continues_as_new_and_still_submits_once()
+    {
+        // Arrange: two polls per execution, and VOD's queue held for at least five polls.
+        var data = FunctionsHarness.Data(40_000, 69);
+        var job = await _harness.PutBlobAsync(data, "pulled/long.mp4", Pull);
+        job = job with { Pull = job.Pull! with { PollsPerExecution = 2 } };
+        _harness.Emulator.Faults.PullQueueGate.HoldAfter(0);
+        var client = _harness.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
+        await Poll.UntilAsync(async () => (await StatusAsync(job.UploadId))?.PullPolls >= 5, "five polls of the queued job", TimeSpan.FromSeconds(90));
+
+        // Act
+        _harness.Emulator.Faults.PullQueueGate.Release();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(job.UploadId, getInputsAndOutputs: true, timeout.Token);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.True(done.ReadCustomStatusAs<UploadStatus>()!.PullPolls >= 6);
     }
 
     [Fact]
@@ -155,6 +225,43 @@ public sealed class PullModeTests : IAsyncLifetime
             options.PullMaxBytes = 5L * 1024 * 1024 * 1024;
             options.Region = "cn-shanghai";
         }
+    }
+
+    [Fact]
+    public async Task The_api_takes_options_transferMode_and_refuses_a_pull_it_cannot_do_as_problem_details()
+    {
+        // Arrange: a video and an image in the incoming container (the trigger does not run in this harness).
+        await _harness.TryPutBlobAsync(new byte[5000], "api/clip.mp4");
+        await _harness.TryPutBlobAsync(new byte[5000], "api/poster.png");
+        var api = _harness.Api();
+
+        // Act
+        var pulled = await api.Start(JsonRequest("""{"name":"api/clip.mp4","options":{"transferMode":"pull"}}"""), _harness.Host.Client);
+        var image = await api.Start(JsonRequest("""{"name":"api/poster.png","options":{"transferMode":"Pull"}}"""), _harness.Host.Client);
+        var unknown = await api.Start(JsonRequest("""{"name":"api/clip.mp4","options":{"transferMode":"sideways"}}"""), _harness.Host.Client);
+
+        // Assert
+        var accepted = Assert.IsType<AcceptedResult>(pulled);
+        var id = JsonDocument.Parse(JsonSerializer.Serialize(accepted.Value)).RootElement.GetProperty("id").GetString()!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await _harness.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("pull", done.ReadCustomStatusAs<UploadStatus>()!.TransferMode);
+        Assert.Equal((422, UploadErrorCodes.PullNotSupported), Problem(image));
+        Assert.Equal((400, "InvalidJson"), Problem(unknown));
+    }
+
+    private static (int?, string?) Problem(IActionResult result)
+    {
+        var problem = Assert.IsType<ObjectResult>(result);
+        return (problem.StatusCode, ((ProblemDetails)problem.Value!).Extensions["code"]?.ToString());
+    }
+
+    private static HttpRequest JsonRequest(string body)
+    {
+        var request = Request();
+        request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+        return request;
     }
 
     [Fact]

@@ -109,6 +109,58 @@ public sealed class ReplayTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_finished_pull_uploads_history_replays_without_new_actions_and_holds_no_sas()
+    {
+        // Arrange: a pull whose job VOD runs in the background while the orchestration polls on its timers.
+        _harness.Options.Value.PullFirstPollSeconds = 1;
+        _harness.Options.Value.PullMaxPollSeconds = 1;
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(300_000, 22), "replay-pull.mp4", new Dictionary<string, string> { ["transfermode"] = "pull" });
+        var activities = new Dictionary<string, Func<string?, Task<object?>>>
+        {
+            [nameof(PullActivities.SubmitPull)] = async input => await _harness.PullActivities.SubmitPull(Json.Deserialize<UploadJob>(input)!),
+            [nameof(PullActivities.PollPull)] = async input =>
+            {
+                await Task.Delay(20); // the driver fires timers at once: give VOD's background job time to move
+                return await _harness.PullActivities.PollPull(Json.Deserialize<UploadJob>(input)!);
+            },
+            [nameof(PullActivities.CheckPulledSource)] = async input => await _harness.PullActivities.CheckPulledSource(Json.Deserialize<PullCheckJob>(input)!),
+            [nameof(PullActivities.CleanUpPull)] = async input => await _harness.PullActivities.CleanUpPull(Json.Deserialize<PullCleanUpJob>(input)!),
+            [nameof(UploadActivities.RecordMedia)] = async input => await _harness.Activities.RecordMedia(Json.Deserialize<RecordMediaJob>(input)!),
+            [nameof(UploadActivities.ConfirmMediaStatus)] = async input => await _harness.Activities.ConfirmMediaStatus(Json.Deserialize<UploadResult>(input)!),
+        };
+        var orchestratorLogs = new Testing.RecordingLoggerProvider();
+        using var logging = new ServiceCollection()
+            .AddLogging(builder => builder.AddProvider(orchestratorLogs).SetMinimumLevel(LogLevel.Trace))
+            .BuildServiceProvider();
+        var orchestrators = new Dictionary<string, Func<string, string>>
+        {
+            [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
+                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!), logging),
+        };
+        var driver = new EpisodeDriver(orchestrators, activities);
+
+        // Act
+        var completed = await driver.RunAsync(job.UploadId, nameof(UploadOrchestration.UploadOrchestrator), Json.Serialize(job)!);
+        var replay = driver.Replay(job.UploadId);
+
+        // Assert
+        Assert.True(OrchestrationStatus.Completed == completed.OrchestrationStatus, completed.FailureDetails?.ErrorMessage);
+        Assert.Equal(300_000, Json.Deserialize<UploadOutcome>(completed.Result)!.Size);
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        var phases = orchestratorLogs.Lines.Where(l => l.Contains("[2502]", StringComparison.Ordinal)).Select(l => l.Split(": ")[1].Split(" UploadId=")[0]).ToList();
+        Assert.Equal(["submitting → pulling", "pulling → checking", "checking → succeeded"], phases);
+        Assert.Single(orchestratorLogs.Lines, l => l.Contains("[2602]", StringComparison.Ordinal));
+        Assert.Single(orchestratorLogs.Lines, l => l.Contains("[2603]", StringComparison.Ordinal));
+        var stored = string.Join('\n', driver.Histories.SelectMany(h => h.Value).Select(e => e.ToString()).Concat(driver.CustomStatuses));
+        Assert.Contains("pullJobId", stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("sig=", stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("sig%3D", stored, StringComparison.OrdinalIgnoreCase);
+        var action = Assert.Single(replay.Actions);
+        Assert.Equal(OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration, action.OrchestratorActionTypeCase);
+        Assert.Equal(driver.Results[job.UploadId], action.CompleteOrchestration.Result);
+    }
+
     /// <summary>
     /// A minimal orchestration backend: it keeps each instance's history, hands the runner the past and one new event
     /// per episode, runs what the runner schedules (activities at once, sub-orchestrations to completion, short timers

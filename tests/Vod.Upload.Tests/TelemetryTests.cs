@@ -104,6 +104,36 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pull_is_one_trace_of_its_steps_and_vod_calls_with_no_url_query_in_any_attribute()
+    {
+        // Arrange: a blob in Azurite and its SAS.
+        await using var harness = await EngineHarness.StartAsync(_azurite.Blobs);
+        var data = EngineHarness.Data(100 * KiB, 73);
+        await harness.PutBlobAsync(data, "traced-pull.mp4", "pull-traced");
+        var url = (await Pull.DevelopmentUrlSigner.TryCreate(_azurite.Azurite.ConnectionString)!.SignAsync("pull-traced", "traced-pull.mp4", TimeSpan.FromMinutes(5), CancellationToken.None)).Url;
+        var pull = new Pull.PullUploader(harness.Vod, new Pull.InMemoryPullCheckpointStore());
+
+        // Act
+        var result = await pull.PullAsync(url, new MediaMetadata(), new Pull.PullOptions { FirstPollInterval = TimeSpan.FromMilliseconds(50), MaxPollInterval = TimeSpan.FromMilliseconds(100) });
+
+        // Assert
+        var root = Assert.Single(_spans, s => s.OperationName == "vod.upload" && (string?)s.GetTagItem("vod.transfer.mode") == "pull");
+        var trace = _spans.Where(s => s.TraceId == root.TraceId).ToList();
+        var names = trace.Select(s => s.DisplayName).ToList();
+        Assert.Equal("vod.step PullSubmit", trace.Where(s => s.DisplayName.StartsWith("vod.step ", StringComparison.Ordinal)).OrderBy(s => s.StartTimeUtc).First().DisplayName);
+        Assert.Contains("vod.step PullPoll", names);
+        Assert.Contains("VOD UploadMediaByURL", names);
+        Assert.Contains("VOD GetURLUploadInfos", names);
+        Assert.Equal(result.MediaId, root.GetTagItem("vod.media.id"));
+        Assert.All(trace.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString() ?? string.Empty), v =>
+        {
+            Assert.DoesNotContain("?", v, StringComparison.Ordinal);
+            Assert.DoesNotContain("sig", v, StringComparison.OrdinalIgnoreCase);
+        });
+        Assert.Equal(1, Sum("vod.uploads", ("vod.upload.state", "succeeded")));
+    }
+
+    [Fact]
     public async Task A_failed_upload_marks_its_trace_and_counts_as_failed_with_its_code()
     {
         await using var harness = await EngineHarness.StartAsync(_azurite.Blobs);

@@ -81,6 +81,7 @@ public sealed class MediaApi(MediaRecordStore records)
             title = record.Title,
             source = record.Source,
             uploadId = record.UploadId,
+            transferMode = record.TransferMode,
             createdAt = record.CreatedAt,
             uploadedAt = record.UploadedAt,
             updatedAt = record.UpdatedAt,

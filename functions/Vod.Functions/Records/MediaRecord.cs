@@ -48,6 +48,9 @@ public sealed class MediaRecord : ITableEntity
     /// <summary>The upload (orchestration) id, for blob uploads: set by the upload itself, never from a callback.</summary>
     public string? UploadId { get; set; }
 
+    /// <summary>How a blob upload's bytes reached VOD: <c>push</c> or <c>pull</c>; null for browser uploads and older records.</summary>
+    public string? TransferMode { get; set; }
+
     /// <summary>The caller a browser upload belongs to (the identity the AppServer endpoints authenticated).</summary>
     public string? Owner { get; set; }
 

@@ -22,13 +22,14 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
     /// <param name="uploadId">The upload that created it (blob uploads).</param>
     /// <param name="owner">The caller it belongs to (browser uploads).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task EnsureCreatedAsync(string kind, string mediaId, string? title, string source, string? uploadId, string? owner, CancellationToken cancellationToken)
+    /// <param name="transferMode"><c>push</c> or <c>pull</c> (blob uploads); null for browser uploads.</param>
+    public async Task EnsureCreatedAsync(string kind, string mediaId, string? title, string source, string? uploadId, string? owner, CancellationToken cancellationToken, string? transferMode = null)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         try
         {
-            await table.AddEntityAsync(new MediaRecord { PartitionKey = kind, RowKey = mediaId, Title = title, Source = source, UploadId = uploadId, Owner = owner, CreatedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new MediaRecord { PartitionKey = kind, RowKey = mediaId, Title = title, Source = source, UploadId = uploadId, Owner = owner, TransferMode = transferMode, CreatedAt = now, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -41,7 +42,7 @@ public sealed class MediaRecordStore(TableClient table, TimeProvider time)
                     return false;
                 }
 
-                (record.Title, record.Source, record.UploadId, record.Owner) = (title, source, uploadId, owner);
+                (record.Title, record.Source, record.UploadId, record.Owner, record.TransferMode) = (title, source, uploadId, owner, transferMode);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
         }

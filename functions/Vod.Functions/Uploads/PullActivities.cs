@@ -7,6 +7,9 @@ using Vod.Upload.Workflow;
 
 namespace Vod.Functions.Uploads;
 
+/// <summary>Input of the pull clean-up: the job, and the media a failed job left, to delete (null: none).</summary>
+public sealed record PullCleanUpJob(UploadJob Job, string? DeleteMediaId);
+
 /// <summary>Input of the pull source check: the job, and what VOD reported when its pull completed.</summary>
 public sealed record PullCheckJob(UploadJob Job, PullState State);
 
@@ -15,7 +18,7 @@ public sealed record PullCheckJob(UploadJob Job, PullState State);
 /// and answers its failure as data. The SAS is made inside <see cref="SubmitPull"/> and never leaves it: no activity
 /// input or output, custom status or log carries it.
 /// </summary>
-public sealed class PullActivities(PullUploader pull, IPullUrlSigner signer, BlobServiceClient blobs)
+public sealed class PullActivities(PullUploader pull, IPullUrlSigner signer, BlobServiceClient blobs, Microsoft.Extensions.Options.IOptions<VodFunctionsOptions> options)
 {
     /// <summary>The pull checkpoint of an upload: its id (one orchestration instance, one pull).</summary>
     public static string CheckpointKey(UploadJob job)
@@ -64,11 +67,20 @@ public sealed class PullActivities(PullUploader pull, IPullUrlSigner signer, Blo
         return true;
     });
 
-    /// <summary>Removes the pull checkpoint of an upload that ended.</summary>
+    /// <summary>
+    /// Removes the pull checkpoint of an upload that ended and, after a failure, deletes the media the failed job left
+    /// (unless <c>Vod:KeepMediaOnCancel</c>). Both are safe to repeat.
+    /// </summary>
     [Function(nameof(CleanUpPull))]
-    public Task<StepResult<bool>> CleanUpPull([ActivityTrigger] UploadJob job) => Step(async () =>
+    public Task<StepResult<bool>> CleanUpPull([ActivityTrigger] PullCleanUpJob cleanUp) => Step(async () =>
     {
-        await pull.CleanUpAsync(CheckpointKey(job), job.TraceParent, CancellationToken.None).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(cleanUp);
+        if (cleanUp.DeleteMediaId is { } mediaId && !options.Value.KeepMediaOnCancel)
+        {
+            await pull.DeleteMediaAsync(mediaId, cleanUp.Job.TraceParent, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await pull.CleanUpAsync(CheckpointKey(cleanUp.Job), cleanUp.Job.TraceParent, CancellationToken.None).ConfigureAwait(false);
         return true;
     });
 

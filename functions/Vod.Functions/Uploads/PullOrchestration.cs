@@ -39,17 +39,29 @@ public static partial class PullOrchestration
         SetPhase(context, job, status, logger, "pulling");
 
         var recorded = false;
+        var unanswered = 0;
         PullState state;
         for (var polls = 0; ; polls++)
         {
-            var polled = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullState>>(nameof(PullActivities.PollPull), job));
+            var polled = await CallAsync<PullState>(context, nameof(PullActivities.PollPull), job);
+            if (polled.Failure is { Kind: UploadErrorKind.Retryable } transient && ++unanswered < MaxUnansweredPolls)
+            {
+                // VOD or storage did not answer (throttled, down): the job goes on in VOD whatever happens here, so the
+                // upload keeps asking on its back-off instead of failing and leaving a media nobody watches.
+                status.ErrorCode = transient.Code;
+                status.LastError = transient.Message;
+                await WaitAsync(context, plan, plan.PollsBefore + polls);
+                continue;
+            }
+
             if (polled.Failure is { } pollFailure)
             {
                 return await FailAsync(context, job, status, logger, pollFailure);
             }
 
+            unanswered = 0;
             state = polled.Value!;
-            status.PullPolls = polls + 1;
+            status.PullPolls = plan.PollsBefore + polls + 1;
             status.PullStatus = state.VodStatus;
             status.MediaId = state.MediaId ?? status.MediaId;
             if (state.Bytes is { } bytes)
@@ -62,7 +74,7 @@ public static partial class PullOrchestration
             {
                 // Recorded as soon as VOD names it: VOD's callbacks about it then wake this upload.
                 var record = await context.CallActivityAsync<StepResult<bool>>(nameof(UploadActivities.RecordMedia),
-                    new RecordMediaJob(job.UploadId, mediaId, "video", job.Metadata.Title));
+                    new RecordMediaJob(job.UploadId, mediaId, "video", job.Metadata.Title, "pull"));
                 recorded = record.Failure is null;
             }
 
@@ -76,15 +88,16 @@ public static partial class PullOrchestration
                 break;
             }
 
-            var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
-            try
+            if (polls + 1 >= plan.PollsPerExecution)
             {
-                // VOD's callback (UploadByURLComplete, or FileUploadComplete of the media) wakes this early; the poll decides.
-                await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
+                // A long wait in VOD's queue: start a fresh history. Events raised meanwhile are kept; the next execution's
+                // submit finds the recorded job and submits nothing.
+                LogContinued(logger, job.UploadId, state.JobId, status.PullPolls);
+                context.ContinueAsNew(job with { Pull = plan with { PollsBefore = status.PullPolls } }, preserveUnprocessedEvents: true);
+                return null!;
             }
-            catch (TaskCanceledException)
-            {
-            }
+
+            await WaitAsync(context, plan, plan.PollsBefore + polls);
         }
 
         SetPhase(context, job, status, logger, "checking");
@@ -94,7 +107,7 @@ public static partial class PullOrchestration
             return await FailAsync(context, job, status, logger, changed);
         }
 
-        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, null));
         var size = state.Bytes ?? plan.ExpectedBytes;
         var result = new UploadResult(state.MediaId!, MediaKind.Video, size, 0, string.Empty, string.Empty, null, null);
         var confirmed = await context.CallActivityAsync<StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), result);
@@ -108,6 +121,35 @@ public static partial class PullOrchestration
         LogSucceeded(logger, job.UploadId, state.MediaId!, state.JobId, size);
         return new UploadOutcome(job.UploadId, state.MediaId!, nameof(MediaKind.Video), size, string.Empty, string.Empty, null, null,
             confirmed.Value ?? "Unknown", started, context.CurrentUtcDateTime);
+    }
+
+    /// <summary>Consecutive polls without an answer (retryable failures) after which the upload fails.</summary>
+    public const int MaxUnansweredPolls = 30;
+
+    // The back-off wait between polls; VOD's callback (UploadByURLComplete, or FileUploadComplete of the media) ends it
+    // early. The poll that follows decides, never the event.
+    private static async Task WaitAsync(TaskOrchestrationContext context, PullPlan plan, int polls)
+    {
+        var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
+        try
+        {
+            await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
+        }
+        catch (TaskCanceledException)
+        {
+        }
+    }
+
+    private static async Task<StepResult<T>> CallAsync<T>(TaskOrchestrationContext context, string activity, object input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<StepResult<T>>(activity, input);
+        }
+        catch (TaskFailedException ex)
+        {
+            return StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"{activity} failed: {ex.FailureDetails.ErrorType}"));
+        }
     }
 
     // A retryable failure (storage, network, throttling) runs the step again after a durable back-off, as the push steps do.
@@ -139,8 +181,9 @@ public static partial class PullOrchestration
 
     private static async Task<UploadOutcome> FailAsync(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, UploadFailure failure)
     {
-        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh.
-        await context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CleanUpPull), job);
+        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh, and so does
+        // the media a failed job left in VOD (UploadFail), which nothing would ever complete.
+        await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, failure.Code == UploadErrorCodes.SourceChanged ? null : status.MediaId));
         status.ErrorCode = failure.Code;
         status.LastError = failure.Message;
         SetPhase(context, job, status, logger, "failed");
@@ -166,6 +209,9 @@ public static partial class PullOrchestration
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Upload {UploadId} is pulled by VOD as job {JobId} (submitted by an earlier run: {Resumed})")]
     private static partial void LogSubmitted(ILogger logger, string uploadId, string jobId, bool resumed);
+
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Information, Message = "Upload {UploadId} continues as new after {Polls} polls of pull job {JobId}")]
+    private static partial void LogContinued(ILogger logger, string uploadId, string jobId, int polls);
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Upload {UploadId} succeeded: VOD pulled {Bytes} bytes into {MediaId} (job {JobId})")]
     private static partial void LogSucceeded(ILogger logger, string uploadId, string mediaId, string jobId, long bytes);

@@ -29,7 +29,7 @@ public sealed class UploadActivities(UploadEngine engine, VodClient vod, Records
     public Task<StepResult<bool>> RecordMedia([ActivityTrigger] RecordMediaJob job) => Step(async () =>
     {
         ArgumentNullException.ThrowIfNull(job);
-        await records.EnsureCreatedAsync(job.Kind, job.MediaId, job.Title, "blob", job.UploadId, owner: null, CancellationToken.None).ConfigureAwait(false);
+        await records.EnsureCreatedAsync(job.Kind, job.MediaId, job.Title, "blob", job.UploadId, owner: null, CancellationToken.None, job.TransferMode ?? "push").ConfigureAwait(false);
         return true;
     });
 

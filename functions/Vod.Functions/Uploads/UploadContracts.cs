@@ -23,7 +23,12 @@ public sealed record UploadJob(string UploadId, SourceReference Source, MediaMet
 /// <param name="MaxPollSeconds">Longest wait between polls.</param>
 /// <param name="ExpectedBytes">The blob's size when the upload started.</param>
 /// <param name="MaxBytes">Largest pull allowed.</param>
-public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes);
+/// <param name="PollsPerExecution">
+/// Polls one orchestration execution makes before it continues as new (the history stays small however long VOD
+/// queues the job; the create-once submit finds the job again).
+/// </param>
+/// <param name="PollsBefore">Polls the executions before this one made (shown in the status).</param>
+public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes, int PollsPerExecution = 100, int PollsBefore = 0);
 
 /// <summary>A sub-orchestration's input: a range of part batches of one upload.</summary>
 public sealed record PartRangeJob(UploadSession Session, UploadOptions Options, int FirstPart, int LastPart, int PartsPerBatch);
@@ -99,4 +104,4 @@ public sealed class UploadStatus
 public sealed record UploadOutcome(string UploadId, string MediaId, string Kind, long Size, string Crc64, string ObjectKey, string? ImageUrl, string? FileUrl, string VodStatus, DateTimeOffset StartedAt, DateTimeOffset CompletedAt);
 
 /// <summary>Input of the record activity: a blob upload's media, created or refreshed.</summary>
-public sealed record RecordMediaJob(string UploadId, string MediaId, string Kind, string? Title);
+public sealed record RecordMediaJob(string UploadId, string MediaId, string Kind, string? Title, string? TransferMode = null);

@@ -16,15 +16,25 @@ public sealed class UserDelegationUrlSigner : IPullUrlSigner
 
     // Clock skew allowance: the SAS is valid from a little before now.
     private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
-    private readonly BlobServiceClient _service;
+    private readonly Func<DateTimeOffset, DateTimeOffset, CancellationToken, Task<UserDelegationKey>> _fetchKey;
+    private readonly Uri _serviceUri;
+    private readonly string _accountName;
     private readonly TimeProvider _time;
     private UserDelegationKey? _key;
 
     /// <summary>Creates the signer over a service client authenticated with a token credential (the managed identity).</summary>
     public UserDelegationUrlSigner(BlobServiceClient service, TimeProvider? timeProvider = null)
+        : this(async (from, until, ct) => (await service.GetUserDelegationKeyAsync(from, until, ct).ConfigureAwait(false)).Value,
+            service?.Uri ?? throw new ArgumentNullException(nameof(service)), service.AccountName, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(service);
-        _service = service;
+    }
+
+    /// <summary>Creates the signer over a key source (tests: Azurite has no user delegation keys without OAuth over HTTPS).</summary>
+    internal UserDelegationUrlSigner(Func<DateTimeOffset, DateTimeOffset, CancellationToken, Task<UserDelegationKey>> fetchKey, Uri serviceUri, string accountName, TimeProvider? timeProvider = null)
+    {
+        _fetchKey = fetchKey;
+        _serviceUri = serviceUri;
+        _accountName = accountName;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -51,9 +61,11 @@ public sealed class UserDelegationUrlSigner : IPullUrlSigner
             Protocol = SasProtocol.Https,
         };
         sas.SetPermissions(BlobSasPermissions.Read);
-        var blob = new BlobUriBuilder(_service.GetBlobContainerClient(container).GetBlobClient(blobName).Uri)
+        var blob = new BlobUriBuilder(_serviceUri)
         {
-            Sas = sas.ToSasQueryParameters(key, _service.AccountName),
+            BlobContainerName = container,
+            BlobName = blobName,
+            Sas = sas.ToSasQueryParameters(key, _accountName),
         };
         return new PullUrl(blob.ToUri(), expires);
     }
@@ -66,7 +78,7 @@ public sealed class UserDelegationUrlSigner : IPullUrlSigner
         {
             // One key for a day's worth of URLs (or this one's lifetime, if longer).
             var keyExpiry = until > now + TimeSpan.FromDays(1) ? until : now + TimeSpan.FromDays(1);
-            key = (await _service.GetUserDelegationKeyAsync(now - Skew, keyExpiry, cancellationToken).ConfigureAwait(false)).Value;
+            key = await _fetchKey(now - Skew, keyExpiry, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _key, key);
         }
 
