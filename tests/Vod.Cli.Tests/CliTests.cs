@@ -505,6 +505,34 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pull_still_queued_is_listed_by_checkpoints_and_cancel_says_vod_may_still_run_it()
+    {
+        // Arrange: VOD's queue held; a pull that stops watching after a second.
+        var url = "http://127.0.0.1:9/media/queued.mp4?sv=2025-01-05&se=2099-01-01T00%3A00%3A00Z&sig=cXVldWVk";
+        _emulator.Faults.PullQueueGate.HoldAfter(0);
+        var (pullExit, _, pullError) = await VodProcess.RunAsync(_work, Environment(), "pull", url, "--timeout", "1", "--poll-interval", "0.2");
+
+        // Act
+        var (listExit, listed, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints", "--json");
+        var (cancelExit, cancelled, cancelError) = await VodProcess.RunAsync(_work, Environment(), "cancel", url);
+        var (afterExit, after, _) = await VodProcess.RunAsync(_work, Environment(), "checkpoints");
+        _emulator.Faults.PullQueueGate.Release();
+
+        // Assert
+        Assert.True(pullExit == 3, pullError);
+        Assert.Equal(0, listExit);
+        var job = JsonDocument.Parse(listed.Trim()).RootElement;
+        Assert.Equal(("pullJob", "http://127.0.0.1:9/media/queued.mp4", "PENDING"), (job.GetProperty("event").GetString(), job.GetProperty("url").GetString(), job.GetProperty("vodStatus").GetString()));
+        var jobId = job.GetProperty("jobId").GetString()!;
+        Assert.True(cancelExit == 0, cancelError);
+        Assert.Contains($"Cancelled the pull job {jobId}", cancelled, StringComparison.Ordinal);
+        Assert.Contains("may create a video later", cancelled, StringComparison.Ordinal);
+        Assert.Equal(0, afterExit);
+        Assert.Contains("No unfinished uploads", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("cXVldWVk", listed + cancelled + cancelError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pull_vod_cannot_read_fails_with_its_typed_error_and_bad_pull_input_exits_2()
     {
         // Arrange: VOD's download is refused once.

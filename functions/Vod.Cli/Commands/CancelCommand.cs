@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vod.Upload;
+using Vod.Upload.Pull;
 
 namespace Vod.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal static class CancelCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string?>("file") { Description = "the file (or blob URL) whose unfinished upload to cancel", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file") { Description = "the file, blob URL or pulled URL whose unfinished upload to cancel", Arity = ArgumentArity.ZeroOrOne };
         var key = CliOptions.Text("--key", "KEY", "a checkpoint key, as 'vod checkpoints' lists it (instead of a file)");
         var command = new Command("cancel", "Aborts the unfinished upload of a file, deletes the VOD media it created (--keep-media keeps it) and removes its checkpoint.")
         {
@@ -34,6 +35,14 @@ internal static class CancelCommand
 
     private static async Task<int> RunAsync(CliContext context, string? file, string? key)
     {
+        // A pull job this machine submitted (vod pull): named by its URL or its key.
+        var pullKey = key is not null && key.StartsWith("pull-", StringComparison.Ordinal) ? key
+            : file is not null && BlobUrlSource.IsUrl(file) && Uri.TryCreate(file, UriKind.Absolute, out var url) ? PullCheckpoint.KeyForUrl(url) : null;
+        if (pullKey is not null && File.Exists(Path.Combine(PullJobs.Folder(context.CheckpointDir), pullKey + ".pull.json")))
+        {
+            return await CancelPullAsync(context, pullKey);
+        }
+
         var store = context.Checkpoints;
         var keys = new List<string>();
         string what;
@@ -120,6 +129,64 @@ internal static class CancelCommand
 
         var media = mediaIds.Count == 0 ? string.Empty : keepMedia ? $"; its media {string.Join(", ", mediaIds)} is kept" : $"; its media {string.Join(", ", mediaIds)} is deleted";
         Console.WriteLine($"Cancelled {what}: its multipart upload is aborted and its checkpoint removed{media}.");
+        return ExitCodes.Success;
+    }
+
+    // Deletes the media VOD created for the job (unless --keep-media) and the record. VOD cannot cancel a job still in
+    // its queue: that is said, with the job id, since such a job may still create a video later.
+    private static async Task<int> CancelPullAsync(CliContext context, string key)
+    {
+        using var http = new HttpClient();
+        var vod = context.VodApi(http);
+        var store = PullJobs.Store(context.CheckpointDir);
+        var keepMedia = context.Parse.GetValue(CommonOptions.KeepMedia);
+        PullCancelResult result;
+        string? jobId = null;
+        try
+        {
+            var stored = await store.LoadAsync(key, context.Interrupt);
+            jobId = stored?.Checkpoint.JobId;
+            if (keepMedia)
+            {
+                await store.DeleteAsync(key, context.Interrupt);
+                result = new PullCancelResult(stored is not null, MediaDeleted: false, stored?.Checkpoint.MediaId, JobMayStillRun: false);
+            }
+            else
+            {
+                result = await new PullUploader(vod, store, logger: context.Log<PullUploader>(vod)).CancelAsync(key, traceParent: null, context.Interrupt);
+            }
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
+        {
+            // A record that cannot be read names no job: it can only be removed.
+            await store.DeleteAsync(key, context.Interrupt);
+            result = new PullCancelResult(Found: true, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
+        }
+        catch (Vod.Alibaba.Errors.AlibabaCloudException ex)
+        {
+            if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "failed", code = ex.Code, message = ex.ServiceMessage });
+            }
+
+            Console.Error.WriteLine($"Cancel failed: {ex.Code} from {vod.Endpoint.Host}: {ex.ServiceMessage}");
+            return ExitCodes.Failed;
+        }
+
+        string[] mediaIds = result.MediaId is { } id ? [id] : [];
+        if (context.Json)
+        {
+            CliContext.WriteJson(new { @event = "cancelled", keys = new[] { key }, mediaIds, mediaDeleted = result.MediaDeleted, jobMayStillRun = result.JobMayStillRun });
+            return ExitCodes.Success;
+        }
+
+        var media = result.MediaId is null ? string.Empty : result.MediaDeleted ? $"; its video {result.MediaId} is deleted" : $"; its video {result.MediaId} is kept";
+        Console.WriteLine($"Cancelled the pull job {jobId ?? "(never submitted)"}: its record is removed{media}.");
+        if (result.JobMayStillRun)
+        {
+            Console.WriteLine($"VOD cannot cancel a job still in its queue: job {jobId} may create a video later; delete it in the VOD console if it does.");
+        }
+
         return ExitCodes.Success;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Vod.Upload.Checkpoints;
+using Vod.Upload.Pull;
 
 namespace Vod.Cli.Commands;
 
@@ -33,8 +34,19 @@ internal static class CheckpointsCommand
             damaged.Add(entry);
         }
 
+        var pulls = await PullJobs.ListAsync(context.CheckpointDir, context.Interrupt);
         if (context.Json)
         {
+            foreach (var p in pulls)
+            {
+                var c = p.Checkpoint;
+                CliContext.WriteJson(new
+                {
+                    @event = "pullJob", key = p.Key, url = c is null ? null : PullUrls.Redact(new Uri(c.SourceUrl)), jobId = c?.JobId, mediaId = c?.MediaId,
+                    vodStatus = c?.VodStatus, submittedAt = c?.SubmittedAt, damaged = p.Damaged,
+                });
+            }
+
             foreach (var r in rows)
             {
                 var c = r.Checkpoint;
@@ -54,7 +66,20 @@ internal static class CheckpointsCommand
             return ExitCodes.Success;
         }
 
-        if (rows.Count == 0 && damaged.Count == 0)
+        foreach (var p in pulls)
+        {
+            if (p.Checkpoint is { } c)
+            {
+                var url = PullUrls.Redact(new Uri(c.SourceUrl));
+                Console.WriteLine($"{url}\n  pull job {c.JobId ?? "(submitting)"}  {c.VodStatus ?? "?"}{(c.MediaId is null ? string.Empty : "  VideoId " + c.MediaId)}  submitted {c.SubmittedAt:u}  'vod pull <url>' keeps watching it, 'vod cancel <url>' ends it");
+            }
+            else
+            {
+                Console.WriteLine($"{p.Key}\n  DAMAGED pull record  {p.Damaged} Run 'vod cancel --key {p.Key}' to remove it.");
+            }
+        }
+
+        if (rows.Count == 0 && damaged.Count == 0 && pulls.Count == 0)
         {
             Console.WriteLine($"No unfinished uploads in {context.CheckpointDir}.");
             return ExitCodes.Success;

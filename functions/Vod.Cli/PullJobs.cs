@@ -1,0 +1,49 @@
+using Vod.Upload.Pull;
+
+namespace Vod.Cli;
+
+/// <summary>
+/// The pull jobs this machine submitted and still watches: checkpoints under <c>checkpoints/pull</c>, one per URL (its
+/// path; the query is not part of the key). <c>vod checkpoints</c> lists them; <c>vod cancel &lt;url&gt;</c> ends one.
+/// </summary>
+internal static class PullJobs
+{
+    /// <summary>The folder of pull checkpoints under <paramref name="checkpointDir"/>.</summary>
+    public static string Folder(string checkpointDir) => Path.Combine(checkpointDir, "pull");
+
+    /// <summary>The store over that folder.</summary>
+    public static LocalPullCheckpointStore Store(string checkpointDir) => new(Folder(checkpointDir));
+
+    /// <summary>Every recorded pull job; one whose record cannot be read comes with the reason instead.</summary>
+    public static async Task<List<PullJobEntry>> ListAsync(string checkpointDir, CancellationToken cancellationToken)
+    {
+        var folder = Folder(checkpointDir);
+        var jobs = new List<PullJobEntry>();
+        if (!Directory.Exists(folder))
+        {
+            return jobs;
+        }
+
+        var store = Store(checkpointDir);
+        foreach (var path in Directory.EnumerateFiles(folder, "*.pull.json").Order(StringComparer.Ordinal))
+        {
+            var key = Path.GetFileName(path)[..^".pull.json".Length];
+            try
+            {
+                if (await store.LoadAsync(key, cancellationToken) is { } stored)
+                {
+                    jobs.Add(new PullJobEntry(key, stored.Checkpoint, Damaged: null));
+                }
+            }
+            catch (Upload.UploadException ex) when (ex.Code == Upload.UploadErrorCodes.CheckpointCorrupt)
+            {
+                jobs.Add(new PullJobEntry(key, Checkpoint: null, ex.Message));
+            }
+        }
+
+        return jobs;
+    }
+}
+
+/// <summary>A recorded pull job, or the key of a record that cannot be read and why.</summary>
+internal sealed record PullJobEntry(string Key, PullCheckpoint? Checkpoint, string? Damaged);
