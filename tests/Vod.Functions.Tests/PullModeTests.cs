@@ -163,6 +163,8 @@ public sealed class PullModeTests : IAsyncLifetime
         Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
         Assert.Single(_harness.Emulator.State.UrlJobs);
         Assert.True(done.ReadCustomStatusAs<UploadStatus>()!.PullPolls >= 6);
+        var outcome = done.ReadOutputAs<UploadOutcome>()!;
+        Assert.True(outcome.CompletedAt - outcome.StartedAt >= TimeSpan.FromSeconds(4), $"{outcome.StartedAt} → {outcome.CompletedAt}: the start of the first execution is kept");
     }
 
     [Fact]
