@@ -207,6 +207,8 @@ public sealed class PullModeTests : IAsyncLifetime
             options.PullSourceReachable = true;
             options.Region = "eu-central-1";
             var region = await _harness.TryPutBlobAsync(new byte[5000], "auto/region.mp4");
+            options.DefaultTransferMode = "push";
+            var byDefault = await _harness.TryPutBlobAsync(new byte[5000], "auto/default.mp4");
 
             Assert.Equal((TransferMode.Pull, "pull-fits"), (fits.Job!.Mode, fits.Job.ModeReason));
             Assert.Equal((TransferMode.Pull, 5000L), (audio.Job!.Mode, audio.Job.Pull!.ExpectedBytes));
@@ -218,6 +220,7 @@ public sealed class PullModeTests : IAsyncLifetime
             Assert.Equal(UploadErrorCodes.InvalidRequest, bad.Refusal!.Code);
             Assert.Equal((TransferMode.Push, "source-unreachable"), (unreachable.Job!.Mode, unreachable.Job.ModeReason));
             Assert.Equal((TransferMode.Push, "region-without-pull"), (region.Job!.Mode, region.Job.ModeReason));
+            Assert.Equal((TransferMode.Push, "default"), (byDefault.Job!.Mode, byDefault.Job.ModeReason));
             Assert.Null(fits.Job.Pull is null ? "no plan" : null);
             Assert.Null(image.Job.Pull);
         }
