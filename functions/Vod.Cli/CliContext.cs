@@ -61,13 +61,35 @@ internal sealed class CliContext(ParseResult parse, CancellationToken interrupt)
     }
 
     /// <summary>The engine over <paramref name="vod"/>, OSS and the local checkpoint store, logging to the log file.</summary>
-    public UploadEngine Engine(VodClient vod, HttpClient http, Azure.Storage.Blobs.BlobServiceClient? blobs = null)
+    public UploadEngine Engine(VodClient vod, HttpClient http, Azure.Storage.Blobs.BlobServiceClient? blobs = null) =>
+        new(vod, new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), Checkpoints, new UploadSourceResolver(blobs), logger: OpenLog(vod));
+
+    /// <summary>The log file as the logger of <typeparamref name="T"/> (the same events, ids and fields as the engine's).</summary>
+    public Microsoft.Extensions.Logging.ILogger<T>? Log<T>(VodClient vod) => OpenLog(vod) is { } log ? new TypedLog<T>(log) : null;
+
+    private FileLog? OpenLog(VodClient vod)
     {
-        _log ??= FileLog.Open(Parse.GetValue(CommonOptions.LogFile) ?? FileLog.DefaultPath);
-        _log?.Note("command", new { command = Parse.CommandResult.Command.Name, endpoint = vod.Endpoint.Host, checkpointDir = CheckpointDir });
-        return new(vod, new OssClient(http, new OssClientOptions { Addressing = OssAddressingStyle.Automatic }), Checkpoints, new UploadSourceResolver(blobs), logger: _log);
+        if (_log is null)
+        {
+            _log = FileLog.Open(Parse.GetValue(CommonOptions.LogFile) ?? FileLog.DefaultPath);
+            _log?.Note("command", new { command = Parse.CommandResult.Command.Name, endpoint = vod.Endpoint.Host, checkpointDir = CheckpointDir });
+        }
+
+        return _log;
     }
 
     /// <summary>Closes the log file.</summary>
     public void Dispose() => _log?.Dispose();
+}
+
+/// <summary>A logger of <typeparamref name="T"/> that writes to another logger (the log file).</summary>
+internal sealed class TypedLog<T>(Microsoft.Extensions.Logging.ILogger inner) : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        inner.Log(logLevel, eventId, state, exception, formatter);
 }

@@ -13,6 +13,7 @@ var root = new RootCommand($"""
 {
     UploadCommand.Create(image: false),
     UploadCommand.Create(image: true),
+    PullCommand.Create(),
     CheckpointsCommand.Create(),
     CancelCommand.Create(),
     InfoCommand.Create(),
@@ -32,7 +33,9 @@ if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
 {
     // One line naming what is wrong, and where to look; never the whole help.
     var command = parse.CommandResult.Command;
-    Console.Error.WriteLine($"{parse.Errors[0].Message} Run 'vod{(command == root ? string.Empty : " " + command.Name)} --help'.");
+    var message = $"{parse.Errors[0].Message} Run 'vod{(command == root ? string.Empty : " " + command.Name)} --help'.";
+    UsageError.WriteJsonIfAsked(parse, message);
+    Console.Error.WriteLine(message);
     return ExitCodes.Usage;
 }
 
@@ -56,6 +59,7 @@ try
 }
 catch (UsageException ex)
 {
+    UsageError.WriteJsonIfAsked(parse, ex.Message);
     Console.Error.WriteLine(ex.Message);
     return ExitCodes.Usage;
 }
@@ -80,5 +84,20 @@ internal sealed class PrintLine(string text) : SynchronousCommandLineAction
     {
         Console.WriteLine(text);
         return ExitCodes.Success;
+    }
+}
+
+/// <summary>A usage error under <c>--json</c> is also a <c>failed</c> event on stdout, so a script reading only stdout sees it.</summary>
+internal static class UsageError
+{
+    public static void WriteJsonIfAsked(ParseResult parse, string message)
+    {
+        // The option may not belong to the command, or may be the very thing that failed to parse: then it was not asked for.
+        var json = parse.CommandResult.Command.Options.Contains(CommonOptions.Json)
+            && parse.GetResult(CommonOptions.Json) is { } result && !result.Errors.Any() && parse.GetValue(CommonOptions.Json);
+        if (json)
+        {
+            CliContext.WriteJson(new { @event = "failed", code = "Usage", message });
+        }
     }
 }

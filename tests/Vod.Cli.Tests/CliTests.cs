@@ -144,14 +144,14 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal)
+    [InlineData("INT", false)]
+    [InlineData("TERM", true)]
+    public async Task Interrupted_it_exits_130_lists_the_checkpoint_and_cancel_leaves_nothing(string signal, bool json)
     {
         // The signal lands while the upload is in progress: two parts stored and recorded, the next ones held.
         var file = File("talk.mov", 8 * 1024 * 1024);
         _emulator.Faults.PartGate.HoldAfter(2);
-        using var upload = VodProcess.Start(_work, Environment(), "upload", file, "--part-size", "256KiB", "--parallel", "2");
+        using var upload = VodProcess.Start(_work, Environment(), ["upload", file, "--part-size", "256KiB", "--parallel", "2", .. (json ? new[] { "--json" } : [])]);
         await WaitForCheckpointAsync(2);
         await _emulator.Faults.PartGate.WaitUntilHeldAsync(1, TimeSpan.FromSeconds(60));
 
@@ -163,6 +163,14 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(130, exit);
         Assert.Contains("run the same command again", upload.Stderr);
+        if (json)
+        {
+            // Every stdout line is an event, the last one says the run was interrupted.
+            var events = upload.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").GetString()).ToList();
+            Assert.Equal("interrupted", events[^1]);
+            Assert.DoesNotContain("\n\n", upload.Stdout.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
         Assert.Equal(0, listExit);
         var row = JsonDocument.Parse(listed).RootElement;
         Assert.Equal("checkpoint", row.GetProperty("event").GetString());
@@ -444,6 +452,99 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pull_has_vod_fetch_a_blob_itself_and_a_rerun_with_a_fresh_sas_watches_the_same_job()
+    {
+        // Arrange: a blob in Azurite, VOD's pull queue held so the first run gives up waiting.
+        await using var azurite = await Testing.Azurite.StartAsync();
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "media");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("pulled/launch.mp4");
+        var data = new byte[2 * 1024 * 1024 + 3];
+        new Random(16).NextBytes(data);
+        await blob.UploadAsync(BinaryData.FromBytes(data));
+        var firstSas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
+        var secondSas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(2));
+        Assert.NotEqual(firstSas, secondSas);
+        _emulator.Faults.PullQueueGate.HoldAfter(0);
+
+        // Act: the first run times out while VOD queues the job; the second, with another SAS, watches that job to the end.
+        var (firstExit, first, firstError) = await VodProcess.RunAsync(_work, Environment(), "pull", firstSas.ToString(), "--title", "Launch", "--timeout", "1", "--poll-interval", "0.2");
+        _emulator.Faults.PullQueueGate.Release();
+        var (secondExit, second, secondError) = await VodProcess.RunAsync(_work, Environment(), "pull", secondSas.ToString(), "--json", "--poll-interval", "0.2");
+
+        // Assert: one video, the blob's bytes, no byte through vod, no signature in any output or log.
+        Assert.True(firstExit == 3, firstError);
+        Assert.Contains("Queued in VOD as job", first);
+        Assert.Contains("PullTimedOut", firstError);
+        Assert.Contains("Run the same command again", firstError);
+        Assert.True(secondExit == 0, secondError);
+        var events = second.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal("RESUMED", events[0].GetProperty("vodStatus").GetString());
+        var succeeded = Assert.Single(events, e => e.GetProperty("event").GetString() == "succeeded");
+        var video = Assert.Single(_emulator.State.Media.Values);
+        Assert.Equal(video.Id, succeeded.GetProperty("videoId").GetString());
+        Assert.Equal(data.Length, succeeded.GetProperty("size").GetInt64());
+        Assert.Equal("Launch", video.Title);
+        Assert.Equal(data, System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
+        var (againExit, again, _) = await VodProcess.RunAsync(_work, Environment(), "pull", secondSas.ToString());
+        Assert.Equal(0, againExit);
+        Assert.Contains($"Already pulled on", again);
+        Assert.Contains(video.Id, again);
+        Assert.Single(_emulator.State.Media.Values);
+        var logs = string.Join('\n', Directory.GetFiles(Path.Combine(StateHome, "vod", "logs")).Select(System.IO.File.ReadAllText));
+        Assert.Contains("\"eventId\":", logs);
+        foreach (var sas in new[] { firstSas, secondSas })
+        {
+            var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
+            foreach (var text in new[] { first, firstError, second, secondError, logs })
+            {
+                Assert.DoesNotContain(signature, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(Uri.EscapeDataString(signature), text, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_pull_vod_cannot_read_fails_with_its_typed_error_and_bad_pull_input_exits_2()
+    {
+        // Arrange: VOD's download is refused once.
+        _emulator.Faults.FailPulls(refuse: 1, fail: 0);
+        var url = "http://127.0.0.1:9/media/clip.mp4?sv=2025-01-05&se=2099-01-01T00%3A00%3A00Z&sig=c2VjcmV0";
+
+        // Act
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "pull", url, "--poll-interval", "0.2");
+        var (textExit, _, textError) = await VodProcess.RunAsync(_work, Environment(), "pull", "https://example.com/notes.txt");
+        var (pathExit, _, pathError) = await VodProcess.RunAsync(_work, Environment(), "pull", "clip.mp4");
+        var (tagsExit, _, tagsError) = await VodProcess.RunAsync(_work, Environment(), "pull", "https://example.com/a.mp4", "--tags", string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}")));
+
+        // Assert
+        Assert.True(exit == 3, stderr);
+        Assert.Contains("PullAccessDenied", stderr);
+        Assert.DoesNotContain("c2VjcmV0", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(_emulator.State.Media.Values, m => m.Status is "Normal" or "UploadSucc");
+        Assert.Equal((2, 2, 2), (textExit, pathExit, tagsExit));
+        Assert.Contains("video and audio", textError);
+        Assert.Contains("http or https URL", pathError);
+        Assert.Contains("17 tags", tagsError);
+        Assert.All(new[] { textError, pathError, tagsError }, e => Assert.Single(e.Trim().Split('\n')));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9", "127.0.0.1", "ConnectionError")]
+    [InlineData("http://no-such-host.invalid", "no-such-host.invalid", "NameResolutionError")]
+    public async Task An_endpoint_that_cannot_be_reached_is_named_in_one_line(string endpoint, string host, string cause)
+    {
+        var file = File("unreachable.mp4", 10_000);
+
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--vod-endpoint", endpoint, "--step-retry-count", "0", "--retry-count", "0");
+
+        Assert.Equal(3, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains($"({host})", stderr, StringComparison.Ordinal);
+        Assert.Contains(cause, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_folder_uploads_its_matching_files_a_line_each_and_a_second_run_skips_the_finished_ones()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_work, "batch")).FullName;
@@ -491,11 +592,26 @@ public sealed class CliTests : IAsyncLifetime
     {
         var file = File("tags.mp4", 1000);
 
-        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}")));
+        var tags = string.Join(',', Enumerable.Range(1, 17).Select(i => $"t{i}"));
 
+        var (exit, _, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", tags);
+        var (uploadedExit, _, _) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+        var (againExit, _, againError) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--tags", tags);
+        var (jsonExit, jsonOut, _) = await VodProcess.RunAsync(_work, Environment(), "upload", Path.Combine(_work, "missing.mp4"), "--json");
+
+        // The option is named with its rule, once, before anything is sent; also for a file already uploaded.
         Assert.Equal(2, exit);
-        Assert.Contains("InvalidRequest", stderr);
-        Assert.Empty(_emulator.State.Media);
+        Assert.StartsWith("--tags has 17 tags; the limit is 16.", stderr.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, uploadedExit);
+        Assert.Single(_emulator.State.Media);
+        Assert.True(againExit == 2, againError);
+        Assert.Contains("--tags", againError, StringComparison.Ordinal);
+        // Under --json a usage error is also a failed event on stdout.
+        Assert.Equal(2, jsonExit);
+        var failed = JsonDocument.Parse(jsonOut).RootElement;
+        Assert.Equal(("failed", "Usage"), (failed.GetProperty("event").GetString(), failed.GetProperty("code").GetString()));
+        Assert.Contains("does not exist", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -603,6 +719,11 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(4, ids.Count(id => id == 1011)); // each part stored
         var completed = lines.Single(l => l.TryGetProperty("eventId", out var id) && id.GetInt32() == 1005);
         Assert.Equal(videoId, completed.GetProperty("fields").GetProperty("MediaId").GetString());
+        // Each part line carries its step's scope as fields: the step, the media and the part range.
+        var stored = lines.First(l => l.TryGetProperty("eventId", out var id) && id.GetInt32() == 1011);
+        Assert.Equal("UploadParts", stored.GetProperty("scope").GetProperty("Step").GetString());
+        Assert.Equal(videoId, stored.GetProperty("scope").GetProperty("MediaId").GetString());
+        Assert.Equal("1", stored.GetProperty("scope").GetProperty("FirstPart").GetString());
         var text = System.IO.File.ReadAllText(logFile);
         Assert.DoesNotContain(_emulator.Options.AccessKeySecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain("SecurityToken", text, StringComparison.OrdinalIgnoreCase);

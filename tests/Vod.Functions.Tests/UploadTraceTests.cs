@@ -70,6 +70,10 @@ public sealed class UploadTraceTests : IAsyncLifetime
         Assert.Equal(["vod.step Plan", "vod.step CreateOrRefresh", "vod.step InitiateOrResume", "vod.step UploadParts", "vod.step Complete", "vod.step CleanUp"],
             steps.Where(s => s.DisplayName != "vod.step UploadParts" || s.GetTagItem("vod.parts.first") is 1).OrderBy(s => s.StartTimeUtc).Select(s => s.DisplayName));
         Assert.All(steps, s => Assert.Equal(root.SpanId, s.ParentSpanId));
+        Assert.All(steps, s => Assert.Equal(job.UploadId, s.GetTagItem("vod.upload.id")));
+        // The engine's log lines carry the upload, the media and the part range in their scope.
+        Assert.Contains(_harness.Logs.Lines, line => line.Contains("scope: Step=UploadParts UploadId=" + job.UploadId, StringComparison.Ordinal)
+            && line.Contains("FirstPart=1", StringComparison.Ordinal) && line.Contains("MediaId=", StringComparison.Ordinal) && !line.Contains("MediaId= ", StringComparison.Ordinal));
         var calls = spans.Where(s => s.TraceId == root.TraceId && s.Kind == ActivityKind.Client).ToList();
         Assert.Equal(3, calls.Count(c => c.DisplayName == "OSS UploadPart"));
         Assert.Contains(calls, c => c.DisplayName == "VOD CreateUploadVideo");

@@ -20,4 +20,7 @@ public sealed class AlibabaRequestValidationException : ArgumentException
 
     /// <summary>What is wrong with it.</summary>
     public string Problem { get; }
+
+    /// <summary>The operation, the field and the problem — without <see cref="ArgumentException"/>'s "(Parameter '…')" suffix, since users read it.</summary>
+    public override string Message => $"{Operation}: {Field} {Problem}";
 }

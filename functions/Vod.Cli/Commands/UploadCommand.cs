@@ -40,6 +40,9 @@ internal static class UploadCommand
         var parse = context.Parse;
         var engineOptions = options.Engine(parse);
         var metadata = options.Media(parse, image);
+
+        // Fields VOD would refuse are the caller's mistake whatever happens next (a skip, a resume, a folder).
+        CheckFields(metadata, image ? MediaKind.Image : MediaKind.Video, image ? "check.png" : "check.mp4");
         if (Directory.Exists(argument))
         {
             return await FolderUpload.RunAsync(context, options, Path.GetFullPath(argument), engineOptions, metadata, image);
@@ -60,6 +63,7 @@ internal static class UploadCommand
             throw new UsageException($"'{argument}' is not an image (png, jpg, jpeg, gif): use 'vod upload {argument}'.");
         }
 
+        CheckFields(metadata, kind, reference.FileName);
         using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http, blobUrl?.Service);
@@ -106,13 +110,29 @@ internal static class UploadCommand
         }
         catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
         {
-            Console.Out.WriteLine();
+            // A live display's line is ended; JSON gets its event; redirected lines need nothing.
+            if (context.Mode == OutputMode.Terminal)
+            {
+                Console.Out.WriteLine();
+            }
+            else if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "interrupted", resumable = true });
+            }
+
             Console.Error.WriteLine($"Interrupted. The upload can resume: run the same command again (checkpoint in {context.CheckpointDir}).");
             return ExitCodes.Interrupted;
         }
         catch (UploadException ex)
         {
             Console.Out.Flush();
+
+            if (ex.Code == UploadErrorCodes.InvalidRequest)
+            {
+                // Refused before anything was sent: the caller's input, named by its option.
+                Console.Error.WriteLine($"{UsageMessage(ex)} Fix the option and run it again.");
+                return ExitCodes.Usage;
+            }
 
             // The error, the VOD endpoint it came from, and what to do next; the code once.
             var next = ex.Code == UploadErrorCodes.InvalidRequest ? "Fix the option and run it again."
@@ -123,6 +143,37 @@ internal static class UploadCommand
             // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
             return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
         }
+    }
+
+    /// <summary>Refuses, as a usage error naming the option, media fields VOD would refuse.</summary>
+    public static void CheckFields(MediaMetadata metadata, MediaKind kind, string fileName)
+    {
+        try
+        {
+            metadata.Validate(kind, fileName);
+        }
+        catch (UploadException ex)
+        {
+            throw new UsageException(UsageMessage(ex));
+        }
+    }
+
+    /// <summary>A refused field in the user's words: the option that set it and the rule it breaks.</summary>
+    public static string UsageMessage(UploadException ex)
+    {
+        if (ex.InnerException is not Vod.Alibaba.Errors.AlibabaRequestValidationException invalid)
+        {
+            return ex.Message;
+        }
+
+        var option = invalid.Field switch
+        {
+            "Title" => "--title", "Tags" => "--tags", "Description" => "--description", "UserData" => "--user-data", "CateId" => "--cate-id",
+            "ImageType" => "--image-type", "ImageExt" => "--image-ext", "StorageLocation" => "--storage-location", "AppId" => "--app-id",
+            "TemplateGroupId" => "--template-group-id", "WorkflowId" => "--workflow-id", "FileName" => "The file name",
+            var other => other,
+        };
+        return $"{option} {invalid.Problem}";
     }
 
     /// <summary>The code and the message, the code once (a service's message may already name it).</summary>

@@ -74,15 +74,33 @@ internal sealed class FileLog : ILogger<UploadEngine>, IDisposable
             line["fields"] = fields.Where(f => f.Key != "{OriginalFormat}").ToDictionary(f => f.Key, f => f.Value?.ToString());
         }
 
-        var scopes = new List<string>();
+        // The scopes' fields (step, checkpoint key, media, part range) as one object, the innermost winning; a scope that
+        // is not a set of fields keeps its text.
+        var chain = new List<object>();
         for (var scope = _scope.Value; scope is not null; scope = scope.Parent)
         {
-            scopes.Add(scope.State.ToString() ?? string.Empty);
+            chain.Add(scope.State);
         }
 
-        if (scopes.Count > 0)
+        var scopeFields = new Dictionary<string, string?>();
+        foreach (var held in Enumerable.Reverse(chain))
         {
-            line["scopes"] = scopes;
+            if (held is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (var (key, value) in pairs.Where(p => p.Key != "{OriginalFormat}" && p.Value is not null))
+                {
+                    scopeFields[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            else
+            {
+                scopeFields["scope"] = held.ToString();
+            }
+        }
+
+        if (scopeFields.Count > 0)
+        {
+            line["scope"] = scopeFields;
         }
 
         if (exception is not null)

@@ -36,13 +36,26 @@ public static class TelemetrySetup
             return null;
         }
 
+        // Log scopes carry the upload id, media and part range (UploadEngine): exported as dimensions of each log line.
+        services.Configure<OpenTelemetry.Logs.OpenTelemetryLoggerOptions>(logs =>
+        {
+            logs.IncludeScopes = true;
+            logs.IncludeFormattedMessage = true;
+        });
         var telemetry = services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing.AddSource(Sources))
             .WithMetrics(metrics => metrics.AddMeter(Meters));
         if (azureMonitor)
         {
-            telemetry.UseAzureMonitorExporter();
+            var credential = AzureMonitorAuthentication.CredentialFor(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+            telemetry.UseAzureMonitorExporter(options =>
+            {
+                if (credential is not null)
+                {
+                    options.Credential = credential;
+                }
+            });
         }
 
         if (otlp)

@@ -17,7 +17,7 @@ public sealed class UploadActivities(UploadEngine engine, VodClient vod, Records
     /// <summary>Plans the upload.</summary>
     [Function(nameof(PlanUpload))]
     public Task<StepResult<UploadPlan>> PlanUpload([ActivityTrigger] UploadJob job) =>
-        Step(() => engine.PlanAsync(new UploadRequest(job.Source, job.Metadata, job.Options, job.TraceParent), CancellationToken.None));
+        Step(() => engine.PlanAsync(new UploadRequest(job.Source, job.Metadata, job.Options, job.TraceParent, job.UploadId), CancellationToken.None));
 
     /// <summary>Creates the media or refreshes its credential (an image is created and written).</summary>
     [Function(nameof(CreateOrRefreshMedia))]

@@ -37,6 +37,14 @@ public sealed record MediaMetadata
 
     /// <summary>Image extension for images; the file's own when null.</summary>
     public string? ImageExt { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="UploadException"/> (<see cref="UploadErrorCodes.InvalidRequest"/>, the field and the rule in its
+    /// message) when VOD would refuse these fields for a <paramref name="kind"/> named <paramref name="fileName"/>. The
+    /// plan step checks it before anything is read or sent; a host may check it earlier still (the CLI, before it
+    /// looks at its history).
+    /// </summary>
+    public void Validate(MediaKind kind, string fileName) => Steps.MediaCreation.Validate(kind, fileName, this);
 }
 
 /// <summary>What to upload, how, and as what; <paramref name="TraceParent"/> names the upload's trace when the steps run apart (activities).</summary>
@@ -44,7 +52,8 @@ public sealed record MediaMetadata
 /// <param name="Metadata">The media's fields.</param>
 /// <param name="Options">How it runs.</param>
 /// <param name="TraceParent">The W3C traceparent of the upload's root span, or null (the steps then join the current trace).</param>
-public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadata, UploadOptions Options, string? TraceParent = null);
+/// <param name="UploadId">The host's name for the upload (the Functions app's orchestration instance id), carried into every step's log scope and span; null in the CLI, whose uploads are named by their checkpoint key.</param>
+public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadata, UploadOptions Options, string? TraceParent = null, string? UploadId = null);
 
 /// <summary>The result of planning: small and serializable, the input of every later step.</summary>
 /// <param name="CheckpointKey">Where the checkpoint lives.</param>
@@ -54,7 +63,8 @@ public sealed record UploadRequest(SourceReference Source, MediaMetadata Metadat
 /// <param name="Parts">The part plan (the checkpoint's, when resuming).</param>
 /// <param name="SourceFingerprint">What catches a change the version cannot (see <see cref="IUploadSource.Fingerprint"/>).</param>
 /// <param name="TraceParent">The W3C traceparent of the upload's root span: every step, on any instance, joins that trace.</param>
-public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts, string? SourceFingerprint = null, string? TraceParent = null);
+/// <param name="UploadId">The host's name for the upload (see <see cref="UploadRequest.UploadId"/>).</param>
+public sealed record UploadPlan(string CheckpointKey, SourceReference Source, SourceIdentity Identity, MediaKind Kind, PartPlan Parts, string? SourceFingerprint = null, string? TraceParent = null, string? UploadId = null);
 
 /// <summary>The upload after CreateOrRefresh: the media it goes to. No credential, no address (steps read those from the checkpoint).</summary>
 /// <param name="Plan">The plan.</param>

@@ -95,7 +95,7 @@ public sealed class UploadEngine
     public Task<UploadPlan> PlanAsync(UploadRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return TracedAsync("Plan", request.TraceParent, checkpointKey: null, mediaId: null, parts: null, () => PlanStep.RunAsync(_services, request, cancellationToken));
+        return TracedAsync("Plan", request.TraceParent, request.UploadId, checkpointKey: null, mediaId: null, parts: null, () => PlanStep.RunAsync(_services, request, cancellationToken));
     }
 
     /// <summary>Step 2: refreshes the checkpoint's video, or creates the media (an image is created and written).</summary>
@@ -104,7 +104,7 @@ public sealed class UploadEngine
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(options);
-        return TracedAsync("CreateOrRefresh", plan.TraceParent, plan.CheckpointKey, mediaId: null, parts: null,
+        return TracedAsync("CreateOrRefresh", plan.TraceParent, plan.UploadId, plan.CheckpointKey, mediaId: null, parts: null,
             () => CreateOrRefreshStep.RunAsync(_services, plan, metadata, options, observer ?? NullUploadObserver.Instance, cancellationToken));
     }
 
@@ -113,7 +113,7 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return TracedAsync("InitiateOrResume", session.Plan.TraceParent, session.Plan.CheckpointKey, session.MediaId, parts: null, () => InitiateOrResumeStep.RunAsync(_services, session, options, cancellationToken));
+        return TracedAsync("InitiateOrResume", session.Plan.TraceParent, session.Plan.UploadId, session.Plan.CheckpointKey, session.MediaId, parts: null, () => InitiateOrResumeStep.RunAsync(_services, session, options, cancellationToken));
     }
 
     /// <summary>Step 4: uploads parts <paramref name="firstPart"/>–<paramref name="lastPart"/> the checkpoint does not have.</summary>
@@ -121,7 +121,7 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return TracedAsync("UploadParts", session.Plan.TraceParent, session.Plan.CheckpointKey, session.MediaId, (firstPart, lastPart),
+        return TracedAsync("UploadParts", session.Plan.TraceParent, session.Plan.UploadId, session.Plan.CheckpointKey, session.MediaId, (firstPart, lastPart),
             () => PartUploadStep.RunAsync(_services, session, firstPart, lastPart, options, observer ?? NullUploadObserver.Instance, cancellationToken));
     }
 
@@ -130,14 +130,14 @@ public sealed class UploadEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
-        return TracedAsync("Complete", session.Plan.TraceParent, session.Plan.CheckpointKey, session.MediaId, parts: null, () => CompleteStep.RunAsync(_services, session, options, cancellationToken));
+        return TracedAsync("Complete", session.Plan.TraceParent, session.Plan.UploadId, session.Plan.CheckpointKey, session.MediaId, parts: null, () => CompleteStep.RunAsync(_services, session, options, cancellationToken));
     }
 
     /// <summary>Step 6, after success: removes the checkpoint and forgets the media's credential.</summary>
     public async Task CleanUpAsync(UploadSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        await TracedAsync("CleanUp", session.Plan.TraceParent, session.Plan.CheckpointKey, session.MediaId, parts: null, async () =>
+        await TracedAsync("CleanUp", session.Plan.TraceParent, session.Plan.UploadId, session.Plan.CheckpointKey, session.MediaId, parts: null, async () =>
         {
             await _services.Checkpoints.DeleteAsync(session.Plan.CheckpointKey, cancellationToken).ConfigureAwait(false);
             _services.Credentials.Forget(session.MediaId);
@@ -152,7 +152,7 @@ public sealed class UploadEngine
     public Task<CancelResult> CancelAsync(string checkpointKey, bool keepMedia, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
-        return TracedAsync("Cancel", traceParent: null, checkpointKey, mediaId: null, parts: null, () => CancelStep.RunAsync(_services, checkpointKey, keepMedia, cancellationToken));
+        return TracedAsync("Cancel", traceParent: null, uploadId: null, checkpointKey, mediaId: null, parts: null, () => CancelStep.RunAsync(_services, checkpointKey, keepMedia, cancellationToken));
     }
 
     /// <summary>
@@ -177,11 +177,12 @@ public sealed class UploadEngine
         }
     }
 
-    // Every step run is a span and a log scope (checkpoint, media, part range), whichever host runs it: the CLI in this
-    // process, the Functions app in an activity. A failure marks the span with its code only.
-    private async Task<T> TracedAsync<T>(string step, string? traceParent, string? checkpointKey, string? mediaId, (int First, int Last)? parts, Func<Task<T>> run)
+    // Every step run is a span and a log scope (upload, checkpoint, media, part range), whichever host runs it: the CLI
+    // in this process, the Functions app in an activity. A failure marks the span with its code only.
+    private async Task<T> TracedAsync<T>(string step, string? traceParent, string? uploadId, string? checkpointKey, string? mediaId, (int First, int Last)? parts, Func<Task<T>> run)
     {
         using var span = UploadTelemetry.StartStep(step, traceParent, checkpointKey, mediaId);
+        span?.SetTag("vod.upload.id", uploadId);
         if (parts is { } range)
         {
             span?.SetTag("vod.parts.first", range.First);
@@ -190,7 +191,7 @@ public sealed class UploadEngine
 
         using var scope = _services.Logger.BeginScope(new Dictionary<string, object?>
         {
-            ["Step"] = step, ["CheckpointKey"] = checkpointKey, ["MediaId"] = mediaId, ["FirstPart"] = parts?.First, ["LastPart"] = parts?.Last,
+            ["Step"] = step, ["UploadId"] = uploadId, ["CheckpointKey"] = checkpointKey, ["MediaId"] = mediaId, ["FirstPart"] = parts?.First, ["LastPart"] = parts?.Last,
         });
         try
         {

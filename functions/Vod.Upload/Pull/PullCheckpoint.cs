@@ -47,11 +47,15 @@ public sealed class PullCheckpoint
     /// <summary>The last status VOD reported.</summary>
     public string? VodStatus { get; set; }
 
-    /// <summary>The checkpoint key of a pull of <paramref name="url"/> run in this process (the CLI): a hash of the whole URL.</summary>
+    /// <summary>
+    /// The checkpoint key of a pull of <paramref name="url"/> run in this process (the CLI): a hash of the URL without its
+    /// query, so a rerun with a fresh SAS for the same blob watches the job the first run submitted instead of creating
+    /// a second media.
+    /// </summary>
     public static string KeyForUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return "pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url.AbsoluteUri)))[..32];
+        return "pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url.GetLeftPart(UriPartial.Path))))[..32];
     }
 }
 

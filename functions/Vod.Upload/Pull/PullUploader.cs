@@ -56,7 +56,12 @@ public sealed class PullUploader
     /// <param name="options">Poll back-off, limits, timeout; defaults when null.</param>
     /// <param name="observer">Hears the job's progress and outcome.</param>
     /// <param name="cancellationToken">Stops watching.</param>
-    public async Task<PullResult> PullAsync(Uri sourceUrl, MediaMetadata metadata, PullOptions? options = null, IUploadObserver? observer = null, CancellationToken cancellationToken = default)
+    /// <param name="signUrl">
+    /// Makes the URL VOD reads when <paramref name="sourceUrl"/> carries no access of its own (an Azure blob signed for the
+    /// caller with a user delegation SAS); called only when a URL must be submitted. Null: <paramref name="sourceUrl"/> is submitted as it is.
+    /// </param>
+    public async Task<PullResult> PullAsync(Uri sourceUrl, MediaMetadata metadata, PullOptions? options = null, IUploadObserver? observer = null,
+        Func<CancellationToken, Task<PullUrl>>? signUrl = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourceUrl);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -69,7 +74,8 @@ public sealed class PullUploader
         UploadTelemetry.UploadStarted("Video");
         try
         {
-            var result = await RunAsync(key, sourceUrl, metadata, options, observer, cancellationToken).ConfigureAwait(false);
+            signUrl ??= _ => Task.FromResult(new PullUrl(sourceUrl, SasExpiry(sourceUrl)));
+            var result = await RunAsync(key, metadata, options, observer, signUrl, cancellationToken).ConfigureAwait(false);
             UploadTelemetry.UploadEnded("Video", null);
             span?.SetTag("vod.media.id", result.MediaId);
             observer.OnPullSucceeded(result);
@@ -133,10 +139,10 @@ public sealed class PullUploader
         });
     }
 
-    private async Task<PullResult> RunAsync(string key, Uri sourceUrl, MediaMetadata metadata, PullOptions options, IUploadObserver observer, CancellationToken cancellationToken)
+    private async Task<PullResult> RunAsync(string key, MediaMetadata metadata, PullOptions options, IUploadObserver observer, Func<CancellationToken, Task<PullUrl>> signUrl, CancellationToken cancellationToken)
     {
         var started = _services.Time.GetUtcNow();
-        var submitted = await SubmitAsync(key, metadata, options, _ => Task.FromResult(new PullUrl(sourceUrl, SasExpiry(sourceUrl))), traceParent: null, cancellationToken).ConfigureAwait(false);
+        var submitted = await SubmitAsync(key, metadata, options, signUrl, traceParent: null, cancellationToken).ConfigureAwait(false);
         observer.OnPullProgress(new PullProgress(submitted.JobId, submitted.MediaId, submitted.Resumed ? "RESUMED" : "PENDING", null));
         for (var polls = 0; ; polls++)
         {

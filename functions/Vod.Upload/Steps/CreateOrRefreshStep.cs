@@ -98,7 +98,7 @@ internal static class CreateOrRefreshStep
                 c.Identity = plan.Identity;
                 c.Kind = plan.Kind;
                 c.MediaId = created.MediaId;
-                c.Title = MediaCreation.TitleFor(plan, metadata);
+                c.Title = MediaCreation.TitleFor(plan.Source.FileName, metadata);
                 c.PartSize = plan.Parts.PartSize;
                 c.PartCount = plan.Parts.PartCount;
                 ResetAddress(c, created.Grant.Address);

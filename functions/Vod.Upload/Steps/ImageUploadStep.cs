@@ -27,7 +27,7 @@ internal static class ImageUploadStep
             {
                 c.Kind = MediaKind.Image;
                 c.MediaId = created.MediaId;
-                c.Title = MediaCreation.TitleFor(plan, metadata);
+                c.Title = MediaCreation.TitleFor(plan.Source.FileName, metadata);
                 c.ImageUrl = created.ImageUrl;
                 c.FileUrl = created.FileUrl;
                 c.PartSize = plan.Parts.PartSize;

@@ -21,6 +21,7 @@ internal static class PlanStep
         }
 
         var kind = MediaKinds.FromFileName(request.Source.FileName);
+        request.Metadata.Validate(kind, request.Source.FileName);
         await using var source = await services.Sources.OpenAsync(request.Source, cancellationToken).ConfigureAwait(false);
         if (kind == MediaKind.Image && source.Identity.Size >= ImageFormat.SignatureLength)
         {
@@ -57,6 +58,6 @@ internal static class PlanStep
                 $"'{source.Identity.Location}' changed since its upload began (its content, inode or status-change time): cancel that upload ({key}) and start again.", UploadErrorKind.Fatal);
         }
 
-        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts, source.Fingerprint, request.TraceParent);
+        return new UploadPlan(key, request.Source with { ETag = source.Identity.Version }, source.Identity, kind, parts, source.Fingerprint, request.TraceParent, request.UploadId);
     }
 }

@@ -61,6 +61,7 @@ public sealed class UploadMediaByUrlRequest : VodRequest
 
             VodFieldRules.Title(Action, metadata.Title, required: true);
             VodFieldRules.Description(Action, metadata.Description);
+            VodFieldRules.Tags(Action, metadata.Tags?.Split(','));
         }
     }
 
