@@ -280,6 +280,12 @@ public sealed class PullModeTests : IAsyncLifetime
         var client = _harness.Host.Client;
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
         await Poll.UntilAsync(async () => (await StatusAsync(job.UploadId))?.PullPolls >= 1, "the upload polled the queued job");
+        Assert.NotNull(await LoadCheckpointAsync(job));
+        await foreach (var damaged in _harness.Engine.Checkpoints.ListDamagedAsync(CancellationToken.None))
+        {
+            Assert.Fail($"The push checkpoints' store took {damaged.Key} for a damaged checkpoint of its own.");
+        }
+
         _harness.Emulator.Faults.PullQueueGate.Release();
         await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.State.UrlJobs.Values.Single().Status == "SUCCESS"), "VOD pulled the blob");
         var mediaId = _harness.Emulator.State.UrlJobs.Values.Single().MediaId!;
