@@ -149,6 +149,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         host.BaseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
         vod.PublicEndpoint = options.PublicEndpoint ?? new Uri(host.BaseUri.GetLeftPart(UriPartial.Authority));
         lifecycle.ResumeTranscoding();
+        vod.ResumePulls();
         return host;
     }
 

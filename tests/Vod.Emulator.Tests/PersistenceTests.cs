@@ -27,6 +27,34 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pull_job_queued_when_the_emulator_stops_runs_after_the_restart()
+    {
+        // Arrange: a source, and a pull job held in VOD's queue when the emulator stops.
+        await using var source = await RecordingServer.StartAsync();
+        var bytes = Data(40_000, 9);
+        source.Respond = _ => new ScriptedResponse(200, Convert.ToBase64String(bytes), ContentType: "application/octet-stream");
+        var url = new Uri(source.BaseUri, "c/queued.mp4").ToString();
+        string jobId;
+        await using (var first = await StartAsync())
+        {
+            first.Host.Faults.PullQueueGate.HoldAfter(0);
+            jobId = (await first.Vod.UploadMediaByUrlAsync(new UploadMediaByUrlRequest { UploadUrls = [url], UploadMetadatas = [new UrlUploadMetadata { SourceUrl = url, Title = "queued" }] })).UploadJobs.Single().JobId;
+            await Poll.UntilAsync(() => first.Host.Faults.PullQueueGate.Held == 1, "the job waits in the queue");
+        }
+
+        // Act
+        await using var second = await StartAsync();
+        UrlUploadInfo info = null!;
+        await Poll.UntilAsync(async () => (info = (await second.Vod.GetUrlUploadInfosAsync(new GetUrlUploadInfosRequest { JobIds = [jobId] })).UrlUploadInfoList.Single()).Status is "SUCCESS" or "DOWNLOAD_FAIL" or "UPLOAD_FAIL", "the job ran after the restart");
+
+        // Assert
+        Assert.True(info.Status == "SUCCESS", $"{info.Status} {info.ErrorCode} {info.ErrorMessage}");
+        Assert.Equal("queued", second.Host.State.Media[info.MediaId!].Title);
+        Assert.Single(second.Host.State.Media);
+        Assert.Equal(Convert.ToBase64String(bytes).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), info.FileSize);
+    }
+
+    [Fact]
     public async Task Media_objects_and_a_multipart_upload_in_progress_survive_a_restart_with_the_same_data_dir()
     {
         var video = Data(300 * 1024, 1);

@@ -163,6 +163,8 @@ public sealed class PullModeTests : IAsyncLifetime
         Assert.Equal(data, StoredBytes(done.ReadOutputAs<UploadOutcome>()!.MediaId));
         Assert.Single(_harness.Emulator.State.UrlJobs);
         Assert.True(done.ReadCustomStatusAs<UploadStatus>()!.PullPolls >= 6);
+        var outcome = done.ReadOutputAs<UploadOutcome>()!;
+        Assert.True(outcome.CompletedAt - outcome.StartedAt >= TimeSpan.FromSeconds(4), $"{outcome.StartedAt} → {outcome.CompletedAt}: the start of the first execution is kept");
     }
 
     [Fact]
@@ -205,6 +207,8 @@ public sealed class PullModeTests : IAsyncLifetime
             options.PullSourceReachable = true;
             options.Region = "eu-central-1";
             var region = await _harness.TryPutBlobAsync(new byte[5000], "auto/region.mp4");
+            options.DefaultTransferMode = "push";
+            var byDefault = await _harness.TryPutBlobAsync(new byte[5000], "auto/default.mp4");
 
             Assert.Equal((TransferMode.Pull, "pull-fits"), (fits.Job!.Mode, fits.Job.ModeReason));
             Assert.Equal((TransferMode.Pull, 5000L), (audio.Job!.Mode, audio.Job.Pull!.ExpectedBytes));
@@ -216,6 +220,7 @@ public sealed class PullModeTests : IAsyncLifetime
             Assert.Equal(UploadErrorCodes.InvalidRequest, bad.Refusal!.Code);
             Assert.Equal((TransferMode.Push, "source-unreachable"), (unreachable.Job!.Mode, unreachable.Job.ModeReason));
             Assert.Equal((TransferMode.Push, "region-without-pull"), (region.Job!.Mode, region.Job.ModeReason));
+            Assert.Equal((TransferMode.Push, "default"), (byDefault.Job!.Mode, byDefault.Job.ModeReason));
             Assert.Null(fits.Job.Pull is null ? "no plan" : null);
             Assert.Null(image.Job.Pull);
         }
@@ -275,6 +280,12 @@ public sealed class PullModeTests : IAsyncLifetime
         var client = _harness.Host.Client;
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(UploadOrchestration.UploadOrchestrator), job, new StartOrchestrationOptions(job.UploadId));
         await Poll.UntilAsync(async () => (await StatusAsync(job.UploadId))?.PullPolls >= 1, "the upload polled the queued job");
+        Assert.NotNull(await LoadCheckpointAsync(job));
+        await foreach (var damaged in _harness.Engine.Checkpoints.ListDamagedAsync(CancellationToken.None))
+        {
+            Assert.Fail($"The push checkpoints' store took {damaged.Key} for a damaged checkpoint of its own.");
+        }
+
         _harness.Emulator.Faults.PullQueueGate.Release();
         await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.State.UrlJobs.Values.Single().Status == "SUCCESS"), "VOD pulled the blob");
         var mediaId = _harness.Emulator.State.UrlJobs.Values.Single().MediaId!;

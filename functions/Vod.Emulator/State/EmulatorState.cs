@@ -266,6 +266,18 @@ public sealed class UrlJob
 
     /// <summary>Why it failed, in words.</summary>
     public string? ErrorMessage { get; set; }
+
+    /// <summary>The title the job creates its video with (kept so that a restarted emulator can run the job again).</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The extension the metadata named, when the URL has none.</summary>
+    public string? FileExtension { get; init; }
+
+    /// <summary>The callback URL of the request's UserData.</summary>
+    public string? CallbackUrl { get; init; }
+
+    /// <summary>The Extend of the request's UserData.</summary>
+    public string? Extend { get; init; }
 }
 
 /// <summary>One attempt to deliver a callback.</summary>

@@ -154,15 +154,8 @@ internal sealed class StateFile : IAsyncDisposable
 
         foreach (var job in snapshot.UrlJobs)
         {
-            if (job.CompleteTime is null)
-            {
-                // The pull ran in the process that stopped; nothing will finish it.
-                job.Status = "DOWNLOAD_FAIL";
-                job.ErrorCode = "URLInvalidError";
-                job.ErrorMessage = "The emulator stopped while pulling this URL.";
-                job.CompleteTime = job.CreationTime;
-            }
-
+            // A pull the stopped process had not finished goes back to the queue once the emulator listens
+            // (VodOperations.ResumePulls), as VOD's queue outlives a restart.
             state.UrlJobs[job.JobId] = job;
         }
 

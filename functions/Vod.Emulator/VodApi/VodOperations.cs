@@ -400,18 +400,57 @@ internal sealed class VodOperations(
         var jobs = new List<Dictionary<string, object?>>();
         foreach (var url in urls)
         {
-            var job = new UrlJob { JobId = NewMediaId(), SourceUrl = url, CreationTime = time.GetUtcNow(), UserData = request.Get("UserData") };
+            var metadata = metadatas?.FirstOrDefault(m => m.SourceUrl == url);
+            var job = new UrlJob
+            {
+                JobId = NewMediaId(), SourceUrl = url, CreationTime = time.GetUtcNow(), UserData = request.Get("UserData"),
+                Title = metadata?.Title, FileExtension = metadata?.FileExtension, CallbackUrl = callbackUrl, Extend = extend,
+            };
             lock (state.Sync)
             {
                 state.UrlJobs[job.JobId] = job;
             }
 
-            var metadata = metadatas?.FirstOrDefault(m => m.SourceUrl == url);
             _ = Task.Run(() => PullAsync(job, metadata, callbackUrl, extend));
             jobs.Add(new() { ["JobId"] = job.JobId, ["SourceURL"] = url });
         }
 
         return new() { ["UploadJobs"] = jobs };
+    }
+
+    /// <summary>
+    /// After a restart: pull jobs the stopped process had not finished run again from the queue (a media a download had
+    /// started is dropped first); a job whose file was stored but whose callback was not yet sent is done.
+    /// </summary>
+    internal void ResumePulls()
+    {
+        List<UrlJob> unfinished;
+        lock (state.Sync)
+        {
+            foreach (var stored in state.UrlJobs.Values.Where(j => j.Status == "UPLOAD_SUCCESS"))
+            {
+                stored.Status = "SUCCESS";
+                stored.CompleteTime ??= time.GetUtcNow();
+            }
+
+            unfinished = [.. state.UrlJobs.Values.Where(j => j.Status is "PENDING" or "PROCESSING" or "DOWNLOADING" or "UPLOADING")];
+            foreach (var job in unfinished)
+            {
+                if (job.MediaId is { } half)
+                {
+                    state.Media.Remove(half);
+                    job.MediaId = null;
+                }
+
+                job.Status = "PENDING";
+            }
+        }
+
+        foreach (var job in unfinished)
+        {
+            var metadata = job.Title is null ? null : new UrlUploadMetadata { SourceUrl = job.SourceUrl, Title = job.Title, FileExtension = job.FileExtension };
+            _ = Task.Run(() => PullAsync(job, metadata, job.CallbackUrl, job.Extend));
+        }
     }
 
     // What VOD does with a queued pull job: it waits in PENDING (the region's queue; a test can hold or slow it), starts

@@ -23,7 +23,7 @@ public static partial class PullOrchestration
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(logger);
         var plan = job.Pull ?? throw new InvalidOperationException("A pull job has a pull plan.");
-        var started = context.CurrentUtcDateTime;
+        var started = plan.StartedAt ?? context.CurrentUtcDateTime;
         var status = new UploadStatus { Phase = "submitting", Kind = nameof(MediaKind.Video), TransferMode = "pull", ModeReason = job.ModeReason, TotalBytes = plan.ExpectedBytes };
         context.SetCustomStatus(status);
         var submitted = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullSubmission>>(nameof(PullActivities.SubmitPull), job));
@@ -93,7 +93,7 @@ public static partial class PullOrchestration
                 // A long wait in VOD's queue: start a fresh history. Events raised meanwhile are kept; the next execution's
                 // submit finds the recorded job and submits nothing.
                 LogContinued(logger, job.UploadId, state.JobId, status.PullPolls);
-                context.ContinueAsNew(job with { Pull = plan with { PollsBefore = status.PullPolls } }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(job with { Pull = plan with { PollsBefore = status.PullPolls, StartedAt = started } }, preserveUnprocessedEvents: true);
                 return null!;
             }
 

@@ -28,7 +28,8 @@ public sealed record UploadJob(string UploadId, SourceReference Source, MediaMet
 /// queues the job; the create-once submit finds the job again).
 /// </param>
 /// <param name="PollsBefore">Polls the executions before this one made (shown in the status).</param>
-public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes, int PollsPerExecution = 100, int PollsBefore = 0);
+/// <param name="StartedAt">When the first execution started (kept across continue-as-new).</param>
+public sealed record PullPlan(int UrlLifetimeSeconds, int FirstPollSeconds, int MaxPollSeconds, long ExpectedBytes, long MaxBytes, int PollsPerExecution = 100, int PollsBefore = 0, DateTimeOffset? StartedAt = null);
 
 /// <summary>A sub-orchestration's input: a range of part batches of one upload.</summary>
 public sealed record PartRangeJob(UploadSession Session, UploadOptions Options, int FirstPart, int LastPart, int PartsPerBatch);

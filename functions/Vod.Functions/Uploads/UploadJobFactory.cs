@@ -60,7 +60,8 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
             ContentMd5 = settings.ContentMd5,
             RetryDuration = TimeSpan.FromSeconds(settings.RetryDurationSeconds),
         };
-        var requested = engineOptions?.TransferMode ?? TransferModeChooser.Parse(Meta("transfermode")) ?? TransferModeChooser.Parse(settings.DefaultTransferMode) ?? TransferMode.Push;
+        var asked = engineOptions?.TransferMode ?? TransferModeChooser.Parse(Meta("transfermode"));
+        var requested = asked ?? TransferModeChooser.Parse(settings.DefaultTransferMode) ?? TransferMode.Push;
         if (Meta("transfermode") is { } metaMode && TransferModeChooser.Parse(metaMode) is null && engineOptions?.TransferMode is null)
         {
             return (null, new Refusal(UploadErrorCodes.InvalidRequest, $"Blob metadata transfermode is '{metaMode}'; it is push, pull or auto."));
@@ -77,6 +78,11 @@ public sealed class UploadJobFactory(BlobServiceClient blobs, IOptions<VodFuncti
         try
         {
             choice = TransferModeChooser.Choose(requested, name, properties.ContentLength, limits);
+            if (asked is null && choice.Reason == "requested")
+            {
+                // Nobody asked: the app's default mode applies.
+                choice = choice with { Reason = "default" };
+            }
         }
         catch (UploadException ex)
         {

@@ -5,7 +5,11 @@ using Vod.Upload.Checkpoints;
 
 namespace Vod.Upload.Pull;
 
-/// <summary>Pull checkpoints as <c>pull/KEY.json</c> block blobs, written on their ETag (the Functions app's store).</summary>
+/// <summary>
+/// Pull checkpoints as <c>pull/KEY.pull</c> block blobs (JSON), written on their ETag (the Functions app's store). The
+/// name does not end in <c>.json</c>, so the push checkpoints' store, listing the same container, never takes one for
+/// a damaged push checkpoint of its own.
+/// </summary>
 public sealed class BlobPullCheckpointStore(BlobContainerClient container) : IPullCheckpointStore
 {
     /// <inheritdoc/>
@@ -52,5 +56,5 @@ public sealed class BlobPullCheckpointStore(BlobContainerClient container) : IPu
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         Blob(key).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
-    private BlobClient Blob(string key) => container.GetBlobClient("pull/" + key + ".json");
+    private BlobClient Blob(string key) => container.GetBlobClient("pull/" + key + ".pull");
 }

@@ -21,7 +21,7 @@ public sealed record PullLimits
 /// <summary>The transfer mode an upload runs in and why (a stable reason code, shown by the API).</summary>
 /// <param name="Mode"><see cref="TransferMode.Push"/> or <see cref="TransferMode.Pull"/>, never Auto.</param>
 /// <param name="Reason">
-/// <c>requested</c>, or for <see cref="TransferMode.Auto"/>: <c>pull-fits</c>, <c>not-audio-video</c>, <c>too-large</c>,
+/// <c>requested</c> (the Functions app says <c>default</c> when its default mode applied), or for <see cref="TransferMode.Auto"/>: <c>pull-fits</c>, <c>not-audio-video</c>, <c>too-large</c>,
 /// <c>size-unknown</c>, <c>region-without-pull</c>, <c>source-unreachable</c>.
 /// </param>
 public sealed record TransferModeChoice(TransferMode Mode, string Reason);
