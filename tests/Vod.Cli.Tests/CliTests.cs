@@ -505,6 +505,34 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pull_job_vod_fails_leaves_no_video_and_another_query_is_another_source()
+    {
+        // Arrange: a blob VOD can read, and VOD failing the next job after it made the video (UPLOAD_FAIL).
+        await using var azurite = await Testing.Azurite.StartAsync();
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "media");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("failing.mp4");
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[4096]));
+        var sas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1)).ToString();
+        _emulator.Faults.FailPulls(refuse: 0, fail: 1);
+
+        // Act: the failed pull; then the same blob with an extra, non-access query parameter, which is another source.
+        var (failedExit, _, failedError) = await VodProcess.RunAsync(_work, Environment(), "pull", sas, "--poll-interval", "0.2");
+        var (okExit, ok, okError) = await VodProcess.RunAsync(_work, Environment(), "pull", sas, "--poll-interval", "0.2");
+        var (otherExit, other, otherError) = await VodProcess.RunAsync(_work, Environment(), "pull", sas + "&rev=2", "--poll-interval", "0.2");
+
+        // Assert
+        Assert.True(failedExit == 3, failedError);
+        Assert.Contains("PullUploadFailed", failedError, StringComparison.Ordinal);
+        Assert.True(okExit == 0, okError);
+        Assert.True(otherExit == 0, otherError);
+        Assert.DoesNotContain("Already pulled", other, StringComparison.Ordinal);
+        Assert.Equal(2, _emulator.State.UrlJobs.Values.Count(j => j.Status == "SUCCESS"));
+        Assert.Equal(2, _emulator.State.Media.Count); // the failed job's video was deleted
+        Assert.Contains("VideoId:", ok, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pull_still_queued_is_listed_by_checkpoints_and_cancel_says_vod_may_still_run_it()
     {
         // Arrange: VOD's queue held; a pull that stops watching after a second.

@@ -83,7 +83,7 @@ public sealed class PullModeTests(AppUnderHost app)
         var bytes = RandomNumberGenerator.GetBytes(size);
         var container = app.Blobs.GetBlobContainerClient("vod-incoming");
         await container.CreateIfNotExistsAsync();
-        await container.GetBlobClient(name).UploadAsync(new BinaryData(bytes), new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["transfermode"] = mode } });
+        await Sources.DropAsync(container.GetBlobClient(name), new BinaryData(bytes), new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["transfermode"] = mode } });
         return bytes;
     }
 

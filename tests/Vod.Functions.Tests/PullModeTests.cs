@@ -118,6 +118,36 @@ public sealed class PullModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failure_that_leaves_vods_job_running_keeps_its_record_and_a_retry_watches_the_same_job()
+    {
+        // Arrange: the polls are refused (a key rotated away, say) while VOD's job goes on.
+        var refuse = true;
+        _harness.BeforeActivity = (name, _) => refuse && name == nameof(PullActivities.PollPull)
+            ? new UploadFailure("Forbidden.RAM", UploadErrorKind.Fatal, "The user is not authorized to operate on the specified resource.")
+            : null;
+        var data = FunctionsHarness.Data(30_000, 69);
+        var job = await _harness.PutBlobAsync(data, "pulled/refused-polls.mp4", Pull);
+
+        // Act: the upload fails; then it is retried, as POST /retry does, with the polls answered again.
+        var failed = await RunAsync(job);
+        var kept = await LoadCheckpointAsync(job);
+        refuse = false;
+        await _harness.Host.Client.PurgeInstanceAsync(job.UploadId);
+        var retried = await RunAsync(job);
+
+        // Assert: nothing deleted, the record kept, the failure says the job may still run; the retry adopts the job.
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        var status = failed.ReadCustomStatusAs<UploadStatus>()!;
+        Assert.Equal("Forbidden.RAM", status.ErrorCode);
+        Assert.Contains("may still run", status.LastError, StringComparison.Ordinal);
+        Assert.NotNull(kept?.Checkpoint.JobId);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, retried.RuntimeStatus);
+        Assert.Equal(kept!.Checkpoint.JobId, retried.ReadCustomStatusAs<UploadStatus>()!.PullJobId);
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.Equal(data, StoredBytes(Assert.Single(_harness.Emulator.State.Media).Key));
+    }
+
+    [Fact]
     public async Task A_blob_changed_while_vod_pulls_it_ends_SourceChanged_and_its_media_is_deleted()
     {
         // Arrange: the job waits in VOD's queue; meanwhile the blob is overwritten (new ETag, new size).
@@ -298,6 +328,29 @@ public sealed class PullModeTests : IAsyncLifetime
         await Poll.UntilAsync(async () => (await client.GetInstanceAsync(job.UploadId))?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, "the cancelled upload is terminated");
         Assert.False(_harness.Emulator.State.Media.ContainsKey(mediaId));
         Assert.Equal(1, (await StatusAsync(job.UploadId))!.PullPolls);
+        Assert.Null(await LoadCheckpointAsync(job));
+    }
+
+    [Fact]
+    public async Task Deleting_a_finished_pull_keeps_its_video_even_when_its_record_was_left_behind()
+    {
+        // Arrange: a finished pull whose record survived (its clean-up met a storage error), still naming the video.
+        var job = await _harness.PutBlobAsync(FunctionsHarness.Data(8000, 70), "pulled/finished.mp4", Pull);
+        var done = await RunAsync(job);
+        var mediaId = done.ReadOutputAs<UploadOutcome>()!.MediaId;
+        var store = new BlobPullCheckpointStore(_harness.Blobs.GetBlobContainerClient(_harness.Options.Value.CheckpointContainer));
+        await store.SaveAsync(PullActivities.CheckpointKey(job), new PullCheckpoint
+        {
+            State = PullCheckpointState.Submitted, SourceUrl = "https://example.invalid/finished.mp4", JobId = _harness.Emulator.State.UrlJobs.Values.Single().JobId, MediaId = mediaId,
+        }, ifMatch: null, CancellationToken.None);
+
+        // Act
+        var response = await _harness.Api().Delete(Request(), job.UploadId, _harness.Host.Client);
+
+        // Assert: the upload is forgotten, the record gone, the video — the upload's result — still in VOD.
+        Assert.IsType<NoContentResult>(response);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.True(_harness.Emulator.State.Media.ContainsKey(mediaId));
         Assert.Null(await LoadCheckpointAsync(job));
     }
 

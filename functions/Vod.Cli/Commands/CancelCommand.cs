@@ -162,14 +162,15 @@ internal static class CancelCommand
             await store.DeleteAsync(key, context.Interrupt);
             result = new PullCancelResult(Found: true, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
         }
-        catch (Vod.Alibaba.Errors.AlibabaCloudException ex)
+        catch (UploadException ex)
         {
+            // VOD did not answer or refused: the record stays, so the same command can finish the cancel later.
             if (context.Json)
             {
-                CliContext.WriteJson(new { @event = "failed", code = ex.Code, message = ex.ServiceMessage });
+                CliContext.WriteJson(new { @event = "failed", code = ex.Code, message = ex.Message });
             }
 
-            Console.Error.WriteLine($"Cancel failed: {ex.Code} from {vod.Endpoint.Host}: {ex.ServiceMessage}");
+            Console.Error.WriteLine($"Cancel failed ({vod.Endpoint.Host}): {UploadCommand.Describe(ex)} Run the same command again to finish it.");
             return ExitCodes.Failed;
         }
 

@@ -85,9 +85,9 @@ internal static class PullCommand
         };
 
         // This URL already reached VOD: say so instead of creating another video (--force pulls it again). The history
-        // names the URL without its query, so neither a SAS nor a fresh one for the same blob matters.
+        // names the URL without its access parameters, so neither a SAS nor a fresh one for the same blob matters.
         var history = new UploadHistory(StateDirectory.History);
-        var location = source.GetLeftPart(UriPartial.Path);
+        var location = PullUrls.Identity(source);
         if (!parse.GetValue(Force) && history.Find(location, PulledVersion) is { } earlier)
         {
             if (context.Json)
@@ -106,6 +106,21 @@ internal static class PullCommand
         var vod = context.VodApi(http);
         var uploader = new PullUploader(vod, new LocalPullCheckpointStore(Path.Combine(context.CheckpointDir, "pull")), logger: context.Log<PullUploader>(vod));
         var reporter = new PullReporter(Console.Out, context.Json);
+
+        // One watcher per URL on this machine: a second run would race the first one's submission.
+        IAsyncDisposable held;
+        try
+        {
+            held = await context.Checkpoints.LockAsync(PullCheckpoint.KeyForUrl(source), context.Interrupt);
+        }
+        catch (UploadException ex) when (ex.Code == UploadErrorCodes.UploadInProgress)
+        {
+            reporter.OnFailed(ex.Code, ex.Message);
+            Console.Error.WriteLine($"Pull refused: another 'vod pull' of this URL is running on this machine ({ex.Code}).");
+            return ExitCodes.Failed;
+        }
+
+        await using var _ = held;
         try
         {
             var result = await uploader.PullAsync(source, metadata, options, reporter, sign, context.Interrupt);
@@ -134,13 +149,6 @@ internal static class PullCommand
             };
             Console.Error.WriteLine($"Pull failed ({vod.Endpoint.Host}): {UploadCommand.Describe(ex)} {next}".TrimEnd());
             return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
-        }
-        catch (AlibabaCloudException ex)
-        {
-            var message = $"Pull failed: {ex.Code} from {vod.Endpoint.Host}: {ex.ServiceMessage}";
-            reporter.OnFailed(ex.Code, message);
-            Console.Error.WriteLine(message);
-            return ExitCodes.Failed;
         }
         catch (AuthenticationFailedException)
         {

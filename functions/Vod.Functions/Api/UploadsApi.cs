@@ -312,7 +312,12 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
         ChangeAsync(request, id, client, [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated], "delete",
             async (i, job, ct) =>
             {
-                if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
+                if (job.Mode == Vod.Upload.Pull.TransferMode.Pull && i.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+                {
+                    // A finished pull's media is the result, whatever record its clean-up may have left: only the record goes.
+                    await (pull?.CleanUpAsync(PullActivities.CheckpointKey(job), job.TraceParent, ct) ?? Task.CompletedTask);
+                }
+                else if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
                 {
                     await CancelPullAsync(job, ct);
                 }

@@ -29,11 +29,12 @@ public static partial class PullOrchestration
         var submitted = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullSubmission>>(nameof(PullActivities.SubmitPull), job));
         if (submitted.Failure is { } submitFailure)
         {
-            return await FailAsync(context, job, status, logger, submitFailure);
+            return await FailAsync(context, job, status, logger, submitFailure, JobEnd.Unknown);
         }
 
         var submission = submitted.Value!;
         status.PullJobId = submission.JobId;
+        status.MediaId = submission.MediaId;
         status.PullStatus = "PENDING";
         LogSubmitted(logger, job.UploadId, submission.JobId, submission.Resumed);
         SetPhase(context, job, status, logger, "pulling");
@@ -56,7 +57,7 @@ public static partial class PullOrchestration
 
             if (polled.Failure is { } pollFailure)
             {
-                return await FailAsync(context, job, status, logger, pollFailure);
+                return await FailAsync(context, job, status, logger, pollFailure, JobEnd.Unknown);
             }
 
             unanswered = 0;
@@ -80,7 +81,7 @@ public static partial class PullOrchestration
 
             if (state.Failure is { } jobFailure)
             {
-                return await FailAsync(context, job, status, logger, jobFailure);
+                return await FailAsync(context, job, status, logger, jobFailure, JobEnd.Failed);
             }
 
             if (state.Completed)
@@ -104,7 +105,9 @@ public static partial class PullOrchestration
         var checkedSource = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CheckPulledSource), new PullCheckJob(job, state)));
         if (checkedSource.Failure is { } changed)
         {
-            return await FailAsync(context, job, status, logger, changed);
+            // Only a confirmed change of the source condemns the media (the check deleted it); a check that could not be
+            // made (storage unavailable) leaves a media VOD pulled correctly, unverified, for a retry to verify.
+            return await FailAsync(context, job, status, logger, changed, changed.Code == UploadErrorCodes.SourceChanged ? JobEnd.MediaDeleted : JobEnd.Unknown);
         }
 
         await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, null));
@@ -179,11 +182,32 @@ public static partial class PullOrchestration
         }
     }
 
-    private static async Task<UploadOutcome> FailAsync(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, UploadFailure failure)
+    // What is known of VOD's job when the upload fails: it decides what the failure may clean up.
+    private enum JobEnd
     {
-        // The job is over (or never started): its checkpoint goes, so a retry through the API submits afresh, and so does
-        // the media a failed job left in VOD (UploadFail), which nothing would ever complete.
-        await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, failure.Code == UploadErrorCodes.SourceChanged ? null : status.MediaId));
+        // VOD may still run the job (the failure was ours or the connection's: polls unanswered, a refused call, a check
+        // that could not be made): nothing is deleted and the checkpoint stays, so a retry watches the same job instead
+        // of submitting a second one, and a delete through the API cancels it.
+        Unknown,
+
+        // VOD reported the job failed: its media (UploadFail) is deleted with the checkpoint.
+        Failed,
+
+        // The job completed but its source changed; the check deleted the media: only the checkpoint goes.
+        MediaDeleted,
+    }
+
+    private static async Task<UploadOutcome> FailAsync(TaskOrchestrationContext context, UploadJob job, UploadStatus status, ILogger logger, UploadFailure failure, JobEnd end)
+    {
+        if (end != JobEnd.Unknown)
+        {
+            await CallAsync<bool>(context, nameof(PullActivities.CleanUpPull), new PullCleanUpJob(job, end == JobEnd.Failed ? status.MediaId : null));
+        }
+        else if (status.PullJobId is not null)
+        {
+            failure = failure with { Message = $"{failure.Message} VOD's job {status.PullJobId} may still run: retry the upload to keep watching it, or delete the upload to cancel it." };
+        }
+
         status.ErrorCode = failure.Code;
         status.LastError = failure.Message;
         SetPhase(context, job, status, logger, "failed");

@@ -44,7 +44,17 @@ public sealed class LocalPullCheckpointStore : IPullCheckpointStore
             var bytes = PullCheckpointJson.Write(checkpoint);
             var temporary = path + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".tmp";
             await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
+            try
+            {
+                // A first record never replaces one another process made meanwhile.
+                File.Move(temporary, path, overwrite: ifMatch is not null);
+            }
+            catch (IOException) when (ifMatch is null && File.Exists(path))
+            {
+                File.Delete(temporary);
+                throw new CheckpointConflictException(key);
+            }
+
             return Tag(bytes);
         }
         finally

@@ -48,14 +48,14 @@ public sealed class PullCheckpoint
     public string? VodStatus { get; set; }
 
     /// <summary>
-    /// The checkpoint key of a pull of <paramref name="url"/> run in this process (the CLI): a hash of the URL without its
-    /// query, so a rerun with a fresh SAS for the same blob watches the job the first run submitted instead of creating
-    /// a second media.
+    /// The checkpoint key of a pull of <paramref name="url"/> run in this process (the CLI): a hash of the URL without the
+    /// parameters that only grant access (<see cref="PullUrls.Identity"/>), so a rerun with a fresh SAS for the same blob
+    /// watches the job the first run submitted instead of creating a second media.
     /// </summary>
     public static string KeyForUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return "pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url.GetLeftPart(UriPartial.Path))))[..32];
+        return "pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PullUrls.Identity(url))))[..32];
     }
 }
 

@@ -150,6 +150,12 @@ public sealed class PullUploader
             observer.OnPullProgress(new PullProgress(state.JobId, state.MediaId, state.VodStatus, state.Bytes));
             if (state.Failure is { } failure)
             {
+                // VOD's job failed: the media it made (UploadFail) would never complete, so it goes with the record.
+                if (state.MediaId is { } failedMedia)
+                {
+                    await DeleteMediaAsync(failedMedia, null, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
                 throw failure.ToException();
             }

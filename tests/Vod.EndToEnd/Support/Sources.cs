@@ -11,6 +11,9 @@ public static class Sources
     /// <summary>A run-unique tag for names, so tests never meet each other's blobs or media.</summary>
     public static string Tag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
+    private static readonly SemaphoreSlim Drops = new(1, 1);
+    private static DateTimeOffset _lastDrop = DateTimeOffset.MinValue;
+
     /// <summary>Uploads <paramref name="size"/> random bytes as <paramref name="container"/>/<paramref name="name"/> and returns them.</summary>
     public static async Task<byte[]> PutAsync(BlobServiceClient blobs, string container, string name, int size)
     {
@@ -18,8 +21,36 @@ public static class Sources
         var bytes = RandomNumberGenerator.GetBytes(size);
         var client = blobs.GetBlobContainerClient(container);
         await client.CreateIfNotExistsAsync();
-        await client.GetBlobClient(name).UploadAsync(new BinaryData(bytes), new BlobUploadOptions());
+        await DropAsync(client.GetBlobClient(name), new BinaryData(bytes), new BlobUploadOptions());
         return bytes;
+    }
+
+    /// <summary>
+    /// Writes a blob in a later second than the blob written before it. The host's polling blob trigger (the one used
+    /// without Event Grid) takes, in each scan, the blobs modified after the newest one it saw in the previous scan, to
+    /// the second: a blob written in the same second as one a scan already saw is never seen. Drops a second apart are
+    /// what a user dropping files sees; drops in the same second are a race the test would lose now and then.
+    /// </summary>
+    public static async Task DropAsync(BlobClient blob, BinaryData content, BlobUploadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        await Drops.WaitAsync();
+        try
+        {
+            var wait = _lastDrop.AddSeconds(1) - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            var written = await blob.UploadAsync(content, options);
+            var modified = written.Value.LastModified;
+            _lastDrop = new DateTimeOffset(modified.Year, modified.Month, modified.Day, modified.Hour, modified.Minute, modified.Second, TimeSpan.Zero);
+        }
+        finally
+        {
+            Drops.Release();
+        }
     }
 
     /// <summary>The bytes of the object VOD stored for <paramref name="mediaId"/>, or null when there is none yet.</summary>
