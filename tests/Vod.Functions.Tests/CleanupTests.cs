@@ -197,8 +197,8 @@ public sealed class CleanupTests : IAsyncLifetime
         }
 
         Assert.Equal(2, _harness.Emulator.State.Uploads.Count);
-        var purge = new HistoryPurge(_harness.Engine, _harness.Options, new ShiftedClock(TimeSpan.FromDays(_harness.Options.Value.HistoryRetentionDays + 1)), NullLogger<HistoryPurge>.Instance);
-        var today = new HistoryPurge(_harness.Engine, _harness.Options, TimeProvider.System, NullLogger<HistoryPurge>.Instance);
+        var purge = new HistoryPurge(_harness.Engine, _harness.Options, new ShiftedClock(TimeSpan.FromDays(_harness.Options.Value.HistoryRetentionDays + 1)), NullLogger<HistoryPurge>.Instance, _harness.Pull, _harness.Blobs);
+        var today = new HistoryPurge(_harness.Engine, _harness.Options, TimeProvider.System, NullLogger<HistoryPurge>.Instance, _harness.Pull, _harness.Blobs);
 
         // Act
         var notYet = await today.PurgeAsync(_harness.Host.Client, CancellationToken.None);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -352,6 +353,47 @@ public sealed class PullModeTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.True(_harness.Emulator.State.Media.ContainsKey(mediaId));
         Assert.Null(await LoadCheckpointAsync(job));
+    }
+
+    [Fact]
+    public async Task The_daily_purge_removes_the_pull_records_ended_uploads_left_and_deletes_only_an_abandoned_video()
+    {
+        // Arrange: an upload that failed while VOD's job ran on (its record kept for a retry that never came), and a
+        // finished one whose record survived its clean-up.
+        _harness.BeforeActivity = (name, job) => name == nameof(PullActivities.PollPull) && job is UploadJob { Source.BlobName: "pulled/abandoned.mp4" }
+            ? new UploadFailure("Forbidden.RAM", UploadErrorKind.Fatal, "The user is not authorized to operate on the specified resource.")
+            : null;
+        var abandoned = await _harness.PutBlobAsync(FunctionsHarness.Data(6000, 71), "pulled/abandoned.mp4", Pull);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await RunAsync(abandoned)).RuntimeStatus);
+        await Poll.UntilAsync(() => Task.FromResult(_harness.Emulator.State.UrlJobs.Values.Single().Status == "SUCCESS"), "VOD pulled the abandoned blob");
+        var abandonedMedia = _harness.Emulator.State.UrlJobs.Values.Single().MediaId!;
+        var finished = await _harness.PutBlobAsync(FunctionsHarness.Data(7000, 72), "pulled/finished-left.mp4", Pull);
+        var finishedMedia = (await RunAsync(finished)).ReadOutputAs<UploadOutcome>()!.MediaId;
+        var store = new BlobPullCheckpointStore(_harness.Blobs.GetBlobContainerClient(_harness.Options.Value.CheckpointContainer));
+        await store.SaveAsync(PullActivities.CheckpointKey(finished), new PullCheckpoint
+        {
+            State = PullCheckpointState.Submitted, SourceUrl = "https://example.invalid/finished-left.mp4", JobId = "job-finished", MediaId = finishedMedia,
+        }, ifMatch: null, CancellationToken.None);
+        var later = new HistoryPurge(_harness.Engine, _harness.Options, new ShiftedClock(TimeSpan.FromDays(_harness.Options.Value.HistoryRetentionDays + 1)),
+            NullLogger<HistoryPurge>.Instance, _harness.Pull, _harness.Blobs);
+        var today = new HistoryPurge(_harness.Engine, _harness.Options, TimeProvider.System, NullLogger<HistoryPurge>.Instance, _harness.Pull, _harness.Blobs);
+
+        // Act
+        var notYet = await today.PurgeAsync(_harness.Host.Client, CancellationToken.None);
+        var purged = await later.PurgeAsync(_harness.Host.Client, CancellationToken.None);
+
+        // Assert: nothing is old today; later both records are gone, the abandoned video deleted, the finished one kept.
+        Assert.Equal(0, notYet.Checkpoints);
+        Assert.Equal(2, purged.Checkpoints);
+        Assert.Null(await LoadCheckpointAsync(abandoned));
+        Assert.Null(await LoadCheckpointAsync(finished));
+        Assert.False(_harness.Emulator.State.Media.ContainsKey(abandonedMedia));
+        Assert.True(_harness.Emulator.State.Media.ContainsKey(finishedMedia));
+    }
+
+    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
     }
 
     private async Task<OrchestrationMetadata> RunAsync(UploadJob job)

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Vod.Upload;
 using Vod.Upload.Engine;
 using Vod.Upload.Sources;
+using Vod.Upload.Pull;
+using Azure.Storage.Blobs;
 
 namespace Vod.Functions.Uploads;
 
@@ -12,9 +14,11 @@ namespace Vod.Functions.Uploads;
 /// Daily clean-up of uploads finished more than <see cref="VodFunctionsOptions.HistoryRetentionDays"/> ago: their
 /// checkpoints are removed — aborting the multipart upload a failed run left on OSS, so no parts go on costing money,
 /// and deleting the media it left unfinished (unless <see cref="VodFunctionsOptions.KeepMediaOnCancel"/>) —
-/// and their orchestration histories are purged. Uploads still running or stopped are left alone, however old.
+/// and their orchestration histories are purged; so are the pull records ended uploads left. Uploads still running or
+/// stopped are left alone, however old.
 /// </summary>
-public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<HistoryPurge> logger)
+public sealed partial class HistoryPurge(
+    UploadEngine engine, IOptions<VodFunctionsOptions> options, TimeProvider time, ILogger<HistoryPurge> logger, PullUploader pull, BlobServiceClient blobs)
 {
     /// <summary>Runs at 03:17 UTC every day.</summary>
     [Function(nameof(HistoryPurge))]
@@ -70,12 +74,55 @@ public sealed partial class HistoryPurge(UploadEngine engine, IOptions<VodFuncti
             }
         }
 
+        checkpoints += await PurgePullRecordsAsync(client, cutoff, cancellationToken).ConfigureAwait(false);
         var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(
             CreatedFrom: DateTimeOffset.MinValue,
             CreatedTo: cutoff,
             Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]), cancellationToken).ConfigureAwait(false);
         LogPurged(logger, result.PurgedInstanceCount, checkpoints, cutoff);
         return (checkpoints, result.PurgedInstanceCount);
+    }
+
+    // Pull records an ended upload left (a clean-up that met a storage error, an instance terminated outside the API, a
+    // failure that kept the record so a retry could watch VOD's job and no retry came). A finished upload's record goes
+    // alone — its video is the result; an abandoned one is cancelled: its video deleted unless KeepMediaOnCancel.
+    private async Task<int> PurgePullRecordsAsync(DurableTaskClient client, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var records = new BlobPullCheckpointStore(blobs.GetBlobContainerClient(options.Value.CheckpointContainer));
+        await foreach (var (key, lastModified) in records.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (lastModified >= cutoff)
+            {
+                continue;
+            }
+
+            var owner = await client.GetInstanceAsync(key, cancellationToken).ConfigureAwait(false);
+            if (owner?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (owner?.RuntimeStatus == OrchestrationRuntimeStatus.Completed || options.Value.KeepMediaOnCancel)
+                {
+                    await pull.CleanUpAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await pull.CancelAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
+                }
+
+                removed++;
+            }
+            catch (Exception ex) when (ex is UploadException or Azure.RequestFailedException)
+            {
+                LogNotCancelled(logger, key, ex is UploadException u ? u.Code : "StorageUnavailable");
+            }
+        }
+
+        return removed;
     }
 
     // One checkpoint VOD or OSS will not clean up now must not stop the rest of the purge: it is tried again tomorrow.

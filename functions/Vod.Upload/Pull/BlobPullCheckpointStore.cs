@@ -52,6 +52,33 @@ public sealed class BlobPullCheckpointStore(BlobContainerClient container) : IPu
         }
     }
 
+    /// <summary>Every pull record in the container with when it was last written (for the daily purge).</summary>
+    public async IAsyncEnumerable<(string Key, DateTimeOffset LastModified)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = "pull/" }, cancellationToken);
+        await using var items = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await items.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
+            {
+                yield break;
+            }
+
+            var name = items.Current.Name;
+            if (name.EndsWith(".pull", StringComparison.Ordinal))
+            {
+                yield return (name["pull/".Length..^".pull".Length], items.Current.Properties.LastModified ?? DateTimeOffset.MinValue);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         Blob(key).DeleteIfExistsAsync(cancellationToken: cancellationToken);
