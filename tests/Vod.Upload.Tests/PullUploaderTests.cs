@@ -76,6 +76,27 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task A_job_of_the_same_url_from_before_the_record_is_never_adopted()
+    {
+        // Arrange: the URL was pulled before (its job done); a later run recorded the URL and stopped before submitting.
+        var url = await PutAndSignAsync(EngineHarness.Data(3000, 38), "again.mp4", TimeSpan.FromMinutes(30));
+        var checkpoints = new InMemoryPullCheckpointStore();
+        var earlier = await new PullUploader(new VodPullApi(_harness.Vod), checkpoints).PullAsync(url, new MediaMetadata(), Fast);
+        await checkpoints.SaveAsync(PullCheckpoint.KeyForUrl(url), new PullCheckpoint
+        {
+            State = PullCheckpointState.Submitting, SourceUrl = url.AbsoluteUri, RecordedAt = DateTimeOffset.UtcNow.AddMinutes(10),
+        }, ifMatch: null, CancellationToken.None);
+
+        // Act
+        var later = await new PullUploader(new VodPullApi(_harness.Vod), checkpoints).PullAsync(url, new MediaMetadata(), Fast);
+
+        // Assert: a new job and media, not the earlier pull's.
+        Assert.NotEqual(earlier.JobId, later.JobId);
+        Assert.NotEqual(earlier.MediaId, later.MediaId);
+        Assert.Equal(2, _harness.Emulator.State.UrlJobs.Count);
+    }
+
+    [Fact]
     public async Task Submitting_again_after_the_job_was_recorded_submits_nothing()
     {
         var url = await PutAndSignAsync(EngineHarness.Data(1000, 33), "twice.mp4", TimeSpan.FromMinutes(10));
@@ -287,7 +308,7 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
 
         public Task<UrlUploadInfo?> GetJobAsync(string jobId, CancellationToken cancellationToken) => inner.GetJobAsync(jobId, cancellationToken);
 
-        public Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, CancellationToken cancellationToken) => inner.FindJobAsync(sourceUrl, cancellationToken);
+        public Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, DateTimeOffset? createdSince, CancellationToken cancellationToken) => inner.FindJobAsync(sourceUrl, createdSince, cancellationToken);
 
         public Task DeleteVideoAsync(string videoId, CancellationToken cancellationToken) => inner.DeleteVideoAsync(videoId, cancellationToken);
     }

@@ -14,8 +14,12 @@ public interface IVodPullApi
     /// <summary>GetURLUploadInfos by job id; null when VOD does not know the job.</summary>
     Task<UrlUploadInfo?> GetJobAsync(string jobId, CancellationToken cancellationToken);
 
-    /// <summary>GetURLUploadInfos by URL: the job VOD has for exactly this URL, or null.</summary>
-    Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, CancellationToken cancellationToken);
+    /// <summary>
+    /// GetURLUploadInfos by URL: the newest job VOD has for exactly this URL created no earlier than
+    /// <paramref name="createdSince"/> (less a margin for the two clocks), or null. The bound keeps a lookup after a
+    /// crash from adopting an earlier pull of the same URL.
+    /// </summary>
+    Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, DateTimeOffset? createdSince, CancellationToken cancellationToken);
 
     /// <summary>Deletes a video; one that does not exist is no error.</summary>
     Task DeleteVideoAsync(string videoId, CancellationToken cancellationToken);

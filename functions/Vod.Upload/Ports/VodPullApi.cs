@@ -23,11 +23,23 @@ public sealed class VodPullApi(VodClient vod) : IVodPullApi
     });
 
     /// <inheritdoc/>
-    public Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, CancellationToken cancellationToken) => VodUploadApi.CallAsync(async () =>
+    public Task<UrlUploadInfo?> FindJobAsync(string sourceUrl, DateTimeOffset? createdSince, CancellationToken cancellationToken) => VodUploadApi.CallAsync(async () =>
     {
         var response = await vod.GetUrlUploadInfosAsync(new GetUrlUploadInfosRequest { UploadUrls = [sourceUrl] }, cancellationToken).ConfigureAwait(false);
-        return response.UrlUploadInfoList is [var first, ..] ? first : null;
+        var earliest = createdSince - ClockMargin;
+        return response.UrlUploadInfoList
+            .Select(job => (Job: job, Created: CreatedAt(job)))
+            .Where(j => earliest is null || j.Created is null || j.Created >= earliest)
+            .OrderByDescending(j => j.Created ?? DateTimeOffset.MaxValue)
+            .Select(j => j.Job)
+            .FirstOrDefault();
     });
+
+    // How far VOD's clock and this machine's may disagree when a job's creation time is compared with a record's.
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(2);
+
+    private static DateTimeOffset? CreatedAt(UrlUploadInfo job) =>
+        DateTimeOffset.TryParse(job.CreationTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created) ? created : null;
 
     /// <inheritdoc/>
     public Task DeleteVideoAsync(string videoId, CancellationToken cancellationToken) => VodUploadApi.CallAsync(async () =>

@@ -23,7 +23,7 @@ internal static class PullCancelStep
             mediaId = string.IsNullOrEmpty(info.MediaId) ? mediaId : info.MediaId;
             status = info.Status;
         }
-        else if (checkpoint.JobId is null && await services.Vod.FindJobAsync(checkpoint.SourceUrl, cancellationToken).ConfigureAwait(false) is { } found)
+        else if (checkpoint.JobId is null && await services.Vod.FindJobAsync(checkpoint.SourceUrl, checkpoint.RecordedAt, cancellationToken).ConfigureAwait(false) is { } found)
         {
             checkpoint.JobId = found.JobId;
             mediaId = string.IsNullOrEmpty(found.MediaId) ? null : found.MediaId;

@@ -41,6 +41,10 @@ public sealed class PullCheckpoint
     /// <summary>The title submitted.</summary>
     public string? Title { get; set; }
 
+    /// <summary>When the record was first written, before anything was submitted: a job VOD lists for the URL from before
+    /// then belongs to an earlier pull and is never adopted.</summary>
+    public DateTimeOffset? RecordedAt { get; set; }
+
     /// <summary>When the job was submitted.</summary>
     public DateTimeOffset? SubmittedAt { get; set; }
 

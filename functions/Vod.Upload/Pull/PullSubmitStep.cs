@@ -32,7 +32,7 @@ internal static class PullSubmitStep
         if (stored is { Checkpoint: var pending })
         {
             // The earlier run recorded this URL and then stopped: did VOD get it?
-            var found = await services.Vod.FindJobAsync(pending.SourceUrl, cancellationToken).ConfigureAwait(false);
+            var found = await services.Vod.FindJobAsync(pending.SourceUrl, pending.RecordedAt, cancellationToken).ConfigureAwait(false);
             if (found is { JobId.Length: > 0 })
             {
                 var source = Redact(pending.SourceUrl);
@@ -63,6 +63,7 @@ internal static class PullSubmitStep
             checkpoint = new PullCheckpoint
             {
                 State = PullCheckpointState.Submitting,
+                RecordedAt = services.Time.GetUtcNow(),
                 SourceUrl = url.Url.AbsoluteUri,
                 UrlExpiresOn = url.ExpiresOn,
                 Title = PullMetadata.TitleFor(metadata, url.Url),
