@@ -37,10 +37,12 @@ public static class Sources
         await Drops.WaitAsync();
         try
         {
-            var wait = _lastDrop.AddSeconds(1) - DateTimeOffset.UtcNow;
-            if (wait > TimeSpan.Zero)
+            // A timer may fire a millisecond early (seen: a drop stamped 37.998 after a wait for 38.000), so the clock is
+            // read again until the next second has begun, with a margin.
+            var next = _lastDrop.AddSeconds(1).AddMilliseconds(20);
+            while (DateTimeOffset.UtcNow < next)
             {
-                await Task.Delay(wait);
+                await Task.Delay(next - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1));
             }
 
             var written = await blob.UploadAsync(content, options);
