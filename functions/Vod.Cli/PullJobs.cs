@@ -8,26 +8,16 @@ namespace Vod.Cli;
 /// </summary>
 internal static class PullJobs
 {
-    /// <summary>The folder of pull checkpoints under <paramref name="checkpointDir"/>.</summary>
-    public static string Folder(string checkpointDir) => Path.Combine(checkpointDir, "pull");
-
-    /// <summary>The store over that folder.</summary>
-    public static LocalPullCheckpointStore Store(string checkpointDir) => new(Folder(checkpointDir));
+    /// <summary>The store of pull checkpoints: the <c>pull</c> folder under <paramref name="checkpointDir"/>.</summary>
+    public static LocalPullCheckpointStore Store(string checkpointDir) => new(Path.Combine(checkpointDir, "pull"));
 
     /// <summary>Every recorded pull job; one whose record cannot be read comes with the reason instead.</summary>
     public static async Task<List<PullJobEntry>> ListAsync(string checkpointDir, CancellationToken cancellationToken)
     {
-        var folder = Folder(checkpointDir);
-        var jobs = new List<PullJobEntry>();
-        if (!Directory.Exists(folder))
-        {
-            return jobs;
-        }
-
         var store = Store(checkpointDir);
-        foreach (var path in Directory.EnumerateFiles(folder, "*.pull.json").Order(StringComparer.Ordinal))
+        var jobs = new List<PullJobEntry>();
+        foreach (var key in store.Keys())
         {
-            var key = Path.GetFileName(path)[..^".pull.json".Length];
             try
             {
                 if (await store.LoadAsync(key, cancellationToken) is { } stored)

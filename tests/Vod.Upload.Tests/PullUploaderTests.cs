@@ -97,6 +97,23 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task Fields_vod_would_refuse_fail_before_anything_is_recorded_or_submitted()
+    {
+        var url = await PutAndSignAsync(EngineHarness.Data(1000, 39), "tagged.mp4", TimeSpan.FromMinutes(10));
+        var metadata = new MediaMetadata { Tags = [.. Enumerable.Range(1, 17).Select(i => $"t{i}")] };
+
+        var uploader = Uploader(out var checkpoints);
+
+        var error = await Assert.ThrowsAsync<UploadException>(() => uploader.PullAsync(url, metadata, Fast));
+
+        Assert.Equal(UploadErrorCodes.InvalidRequest, error.Code);
+        Assert.Equal(0, checkpoints.Count);
+        Assert.Contains("17 tags", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_harness.Emulator.State.UrlJobs);
+        Assert.Throws<UploadException>(() => PullUploader.Validate(url, metadata, Fast));
+    }
+
+    [Fact]
     public async Task Submitting_again_after_the_job_was_recorded_submits_nothing()
     {
         var url = await PutAndSignAsync(EngineHarness.Data(1000, 33), "twice.mp4", TimeSpan.FromMinutes(10));

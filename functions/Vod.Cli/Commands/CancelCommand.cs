@@ -38,7 +38,7 @@ internal static class CancelCommand
         // A pull job this machine submitted (vod pull): named by its URL or its key.
         var pullKey = key is not null && key.StartsWith("pull-", StringComparison.Ordinal) ? key
             : file is not null && BlobUrlSource.IsUrl(file) && Uri.TryCreate(file, UriKind.Absolute, out var url) ? PullCheckpoint.KeyForUrl(url) : null;
-        if (pullKey is not null && File.Exists(Path.Combine(PullJobs.Folder(context.CheckpointDir), pullKey + ".pull.json")))
+        if (pullKey is not null && PullJobs.Store(context.CheckpointDir).Keys().Contains(pullKey, StringComparer.Ordinal))
         {
             return await CancelPullAsync(context, pullKey);
         }

@@ -75,7 +75,6 @@ internal static class PullCommand
                 : $"VOD pulls video and audio files only, not '.{named}' (name the real one with --file-extension).");
         }
 
-        Validate(source, metadata, extension);
         var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6)) : null;
         var options = new PullOptions
         {
@@ -83,6 +82,16 @@ internal static class PullCommand
             Timeout = parse.GetValue(Timeout) is { } timeout && timeout > TimeSpan.Zero ? timeout : null,
             FileExtension = extension,
         };
+
+        // VOD's own rules for the fields, before the history or anything recorded: named by their option.
+        try
+        {
+            PullUploader.Validate(source, metadata, options);
+        }
+        catch (UploadException ex)
+        {
+            throw new UsageException(UploadCommand.UsageMessage(ex));
+        }
 
         // This URL already reached VOD: say so instead of creating another video (--force pulls it again). The history
         // names the URL without its access parameters, so neither a SAS nor a fresh one for the same blob matters.
@@ -104,7 +113,7 @@ internal static class PullCommand
 
         using var http = new HttpClient();
         var vod = context.VodApi(http);
-        var uploader = new PullUploader(vod, new LocalPullCheckpointStore(Path.Combine(context.CheckpointDir, "pull")), logger: context.Log<PullUploader>(vod));
+        var uploader = new PullUploader(vod, PullJobs.Store(context.CheckpointDir), logger: context.Log<PullUploader>(vod));
         var reporter = new PullReporter(Console.Out, context.Json);
 
         // One watcher per URL on this machine: a second run would race the first one's submission.
@@ -163,32 +172,6 @@ internal static class PullCommand
             reporter.OnFailed(ex.ErrorCode ?? "BlobSignFailed", message);
             Console.Error.WriteLine(message);
             return ExitCodes.Failed;
-        }
-    }
-
-    // VOD's own rules for the fields (title length, tags, UserData), checked before anything is recorded or submitted.
-    private static void Validate(Uri source, MediaMetadata metadata, string? extension)
-    {
-        var url = source.AbsoluteUri;
-        try
-        {
-            new UploadMediaByUrlRequest
-            {
-                UploadUrls = [url],
-                UploadMetadatas =
-                [
-                    new UrlUploadMetadata
-                    {
-                        SourceUrl = url, Title = metadata.Title ?? "pulled", Description = metadata.Description, CateId = metadata.CateId,
-                        Tags = metadata.Tags is { Count: > 0 } tags ? string.Join(',', tags) : null, FileExtension = extension,
-                    },
-                ],
-                UserData = metadata.UserData,
-            }.Validate();
-        }
-        catch (AlibabaRequestValidationException ex)
-        {
-            throw new UsageException(ex.Message);
         }
     }
 

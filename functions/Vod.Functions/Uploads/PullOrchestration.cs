@@ -26,7 +26,7 @@ public static partial class PullOrchestration
         var started = plan.StartedAt ?? context.CurrentUtcDateTime;
         var status = new UploadStatus { Phase = "submitting", Kind = nameof(MediaKind.Video), TransferMode = "pull", ModeReason = job.ModeReason, TotalBytes = plan.ExpectedBytes };
         context.SetCustomStatus(status);
-        var submitted = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<PullSubmission>>(nameof(PullActivities.SubmitPull), job));
+        var submitted = await WithRetriesAsync<PullSubmission>(context, job, status, nameof(PullActivities.SubmitPull), job);
         if (submitted.Failure is { } submitFailure)
         {
             return await FailAsync(context, job, status, logger, submitFailure, JobEnd.Unknown);
@@ -102,7 +102,7 @@ public static partial class PullOrchestration
         }
 
         SetPhase(context, job, status, logger, "checking");
-        var checkedSource = await WithRetriesAsync(context, job, status, () => context.CallActivityAsync<StepResult<bool>>(nameof(PullActivities.CheckPulledSource), new PullCheckJob(job, state)));
+        var checkedSource = await WithRetriesAsync<bool>(context, job, status, nameof(PullActivities.CheckPulledSource), new PullCheckJob(job, state));
         if (checkedSource.Failure is { } changed)
         {
             // Only a confirmed change of the source condemns the media (the check deleted it); a check that could not be
@@ -133,7 +133,7 @@ public static partial class PullOrchestration
     // early. The poll that follows decides, never the event.
     private static async Task WaitAsync(TaskOrchestrationContext context, PullPlan plan, int polls)
     {
-        var delay = TimeSpan.FromSeconds(Math.Min(plan.MaxPollSeconds, plan.FirstPollSeconds * Math.Pow(2, Math.Min(polls, 20))));
+        var delay = new PullOptions { FirstPollInterval = TimeSpan.FromSeconds(plan.FirstPollSeconds), MaxPollInterval = TimeSpan.FromSeconds(plan.MaxPollSeconds) }.PollDelay(polls);
         try
         {
             await context.WaitForExternalEvent<string>(UploadOrchestration.VodEventName, delay);
@@ -155,21 +155,13 @@ public static partial class PullOrchestration
         }
     }
 
-    // A retryable failure (storage, network, throttling) runs the step again after a durable back-off, as the push steps do.
-    private static async Task<StepResult<T>> WithRetriesAsync<T>(TaskOrchestrationContext context, UploadJob job, UploadStatus status, Func<Task<StepResult<T>>> step)
+    // A retryable failure (storage, network, throttling) runs the step again after the workflow's durable back-off, as
+    // the push steps do.
+    private static async Task<StepResult<T>> WithRetriesAsync<T>(TaskOrchestrationContext context, UploadJob job, UploadStatus status, string activity, object input)
     {
         for (var attempt = 0; ; attempt++)
         {
-            StepResult<T> result;
-            try
-            {
-                result = await step();
-            }
-            catch (TaskFailedException ex)
-            {
-                result = StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"A pull step failed: {ex.FailureDetails.ErrorType}"));
-            }
-
+            var result = await CallAsync<T>(context, activity, input);
             if (result.Failure is not { Kind: UploadErrorKind.Retryable } failure || attempt >= job.Options.StepRetryCount)
             {
                 return result;
@@ -178,7 +170,7 @@ public static partial class PullOrchestration
             status.ErrorCode = failure.Code;
             status.LastError = failure.Message;
             context.SetCustomStatus(status);
-            await context.CreateTimer(TimeSpan.FromSeconds(Math.Max(0.1, job.Options.RetryDuration.TotalSeconds) * Math.Pow(2, attempt)), CancellationToken.None);
+            await context.CreateTimer(UploadWorkflow.RetryPause(job.Options, attempt), CancellationToken.None);
         }
     }
 

@@ -9,6 +9,7 @@ namespace Vod.Upload.Pull;
 /// </summary>
 public sealed class LocalPullCheckpointStore : IPullCheckpointStore
 {
+    private const string Suffix = ".pull.json";
     private static readonly SemaphoreSlim Sync = new(1, 1);
     private readonly string _folder;
 
@@ -63,6 +64,12 @@ public sealed class LocalPullCheckpointStore : IPullCheckpointStore
         }
     }
 
+    /// <summary>The keys of the checkpoints in the folder, in order (<c>vod checkpoints</c> lists them).</summary>
+    public IEnumerable<string> Keys() =>
+        Directory.Exists(_folder)
+            ? Directory.EnumerateFiles(_folder, "*" + Suffix).Select(path => Path.GetFileName(path)[..^Suffix.Length]).Order(StringComparer.Ordinal)
+            : [];
+
     /// <inheritdoc/>
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
@@ -91,6 +98,6 @@ public sealed class LocalPullCheckpointStore : IPullCheckpointStore
             throw new ArgumentException("A pull checkpoint key is a plain file name.", nameof(key));
         }
 
-        return Path.Combine(_folder, key + ".pull.json");
+        return Path.Combine(_folder, key + Suffix);
     }
 }

@@ -60,6 +60,7 @@ internal static class PullSubmitStep
         else
         {
             var url = await signUrl(cancellationToken).ConfigureAwait(false);
+            Validate(url.Url, metadata, options);
             checkpoint = new PullCheckpoint
             {
                 State = PullCheckpointState.Submitting,
@@ -83,15 +84,34 @@ internal static class PullSubmitStep
         return new PullSubmission(key, jobId, MediaId: null, Resumed: false);
     }
 
-    private static UploadMediaByUrlRequest Request(PullCheckpoint checkpoint, MediaMetadata metadata, PullOptions options) => new()
+    /// <summary>
+    /// Checks the fields against VOD's rules for UploadMediaByURL before anything is recorded or submitted: a field VOD
+    /// would refuse fails at once with <see cref="UploadErrorCodes.InvalidRequest"/>, leaving no record behind.
+    /// </summary>
+    public static void Validate(Uri sourceUrl, MediaMetadata metadata, PullOptions options)
     {
-        UploadUrls = [checkpoint.SourceUrl],
+        try
+        {
+            Request(sourceUrl.AbsoluteUri, PullMetadata.TitleFor(metadata, sourceUrl), metadata, options).Validate();
+        }
+        catch (Alibaba.Errors.AlibabaRequestValidationException ex)
+        {
+            throw new UploadException(UploadErrorCodes.InvalidRequest, PullUrls.RedactText(ex.Message), UploadErrorKind.Fatal, ex);
+        }
+    }
+
+    private static UploadMediaByUrlRequest Request(PullCheckpoint checkpoint, MediaMetadata metadata, PullOptions options) =>
+        Request(checkpoint.SourceUrl, checkpoint.Title ?? "pulled", metadata, options);
+
+    private static UploadMediaByUrlRequest Request(string sourceUrl, string title, MediaMetadata metadata, PullOptions options) => new()
+    {
+        UploadUrls = [sourceUrl],
         UploadMetadatas =
         [
             new UrlUploadMetadata
             {
-                SourceUrl = checkpoint.SourceUrl,
-                Title = checkpoint.Title ?? "pulled",
+                SourceUrl = sourceUrl,
+                Title = title,
                 FileSize = options.ExpectedBytes,
                 Description = metadata.Description,
                 CateId = metadata.CateId,

@@ -91,6 +91,19 @@ public sealed class PullUploader
     }
 
     /// <summary>
+    /// Throws <see cref="UploadException"/> (<see cref="UploadErrorCodes.InvalidRequest"/>) when VOD would refuse these
+    /// fields for a pull of <paramref name="sourceUrl"/>. <see cref="SubmitAsync"/> checks it before it records anything;
+    /// a host may check it earlier still (the CLI, before it looks at its history).
+    /// </summary>
+    public static void Validate(Uri sourceUrl, MediaMetadata metadata, PullOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sourceUrl);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(options);
+        PullSubmitStep.Validate(sourceUrl, metadata, options);
+    }
+
+    /// <summary>
     /// Step 1: submits the pull once. <paramref name="signUrl"/> is called only when a URL must be made (first run, or the
     /// recorded one expired before VOD took it), so a SAS is signed in the step that uses it and never travels further.
     /// </summary>

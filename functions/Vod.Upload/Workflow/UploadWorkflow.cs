@@ -126,8 +126,10 @@ public static class UploadWorkflow
         }
     }
 
-    private static TimeSpan RetryPause(UploadOptions options, int retries)
+    /// <summary>The pause before retry number <paramref name="retries"/> + 1 of a step: doubling from RetryDuration, at most <see cref="MaxRetryPause"/>.</summary>
+    public static TimeSpan RetryPause(UploadOptions options, int retries)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var first = options.RetryDuration > TimeSpan.Zero ? options.RetryDuration : TimeSpan.FromMilliseconds(100);
         var pause = first * Math.Pow(2, Math.Min(retries, 16));
         return pause < MaxRetryPause ? pause : MaxRetryPause;
