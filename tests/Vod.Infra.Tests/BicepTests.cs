@@ -17,6 +17,9 @@ public sealed class BicepTests
     private static readonly HashSet<string> LocalOnly = new(StringComparer.Ordinal)
     {
         "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobs.BlobIngestEventGrid.Disabled",
+
+        // Spans and metrics on the worker's console: for local development; in Azure they go to Application Insights.
+        "Vod__TelemetryConsole",
     };
 
     private static string Bicep()
