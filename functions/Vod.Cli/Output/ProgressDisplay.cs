@@ -24,7 +24,7 @@ internal static class ProgressDisplay
             .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new SpinnerColumn())
             .StartAsync(context =>
             {
-                reporter = new ProgressReporter(Console.Out, mode, context.AddTask("creating", maxValue: 1));
+                reporter = new ProgressReporter(Console.Out, mode, context);
                 return upload(reporter);
             });
         foreach (var line in reporter!.Summary)

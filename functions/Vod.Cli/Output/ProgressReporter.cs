@@ -23,9 +23,9 @@ internal enum OutputMode
 /// <summary>
 /// Turns engine events into what the user sees: honest numbers (bytes sent by this run, not counting parts an earlier
 /// run stored), the phases, every retry and refresh, and a summary at the end. On a terminal it drives a live
-/// Spectre.Console task; otherwise it writes lines or JSON to <paramref name="output"/>.
+/// Spectre.Console task in <paramref name="display"/>; otherwise it writes lines or JSON to <paramref name="output"/>.
 /// </summary>
-internal sealed class ProgressReporter(TextWriter output, OutputMode mode, ProgressTask? live = null) : IUploadObserver
+internal sealed class ProgressReporter(TextWriter output, OutputMode mode, ProgressContext? display = null) : IUploadObserver
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _sync = new();
@@ -35,6 +35,7 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
     private int _lastDecile = -1;
     private int _retries;
     private int _refreshes;
+    private readonly ProgressTask? _live = display?.AddTask("creating", maxValue: 1);
     private string _phase = "creating";
 
     /// <summary>The end-of-run lines (VideoId, summary), once the upload succeeded; a terminal prints them after the live display.</summary>
@@ -50,12 +51,8 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
                 return;
             }
 
-            _phase = "uploading";
-            if (live is not null)
-            {
-                live.MaxValue = Math.Max(1, started.TotalBytes);
-                live.Description = _phase;
-            }
+            _live?.MaxValue = Math.Max(1, started.TotalBytes);
+            ShowPhase("uploading");
 
             Line($"{(started.Resumed ? "Resuming" : "Uploading")} {Units.Bytes(started.TotalBytes)} as {started.Kind.ToString().ToLowerInvariant()} {started.MediaId} ({started.PartCount} part{(started.PartCount == 1 ? string.Empty : "s")})");
         }
@@ -72,7 +69,7 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
                 return;
             }
 
-            live?.Value = bytesDone;
+            _live?.Value = bytesDone;
             Line($"{partsDone} of {partCount} parts were already uploaded ({Units.Bytes(bytesDone)}); sending the rest.");
         }
     }
@@ -98,14 +95,14 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
 
                     break;
                 default:
-                    if (live is null)
+                    if (_live is null)
                     {
                         break;
                     }
 
                     var remaining = speed > 0 ? TimeSpan.FromSeconds((progress.TotalBytes - progress.BytesUploaded) / speed) : TimeSpan.Zero;
-                    live.Value = progress.BytesUploaded;
-                    live.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    _live.Value = progress.BytesUploaded;
+                    _live.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"{_phase}  {Units.Bytes(progress.BytesUploaded)} of {Units.Bytes(progress.TotalBytes)}  {Units.Bytes((long)speed)}/s  ETA {remaining:hh\\:mm\\:ss}"));
                     break;
             }
@@ -122,8 +119,7 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
                 return;
             }
 
-            _phase = "completing and verifying CRC-64";
-            live?.Description = _phase;
+            ShowPhase("completing and verifying CRC-64");
             Line("All parts stored; completing the object and verifying its CRC-64 …");
         }
     }
@@ -200,11 +196,8 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
                 return;
             }
 
-            if (live is not null)
-            {
-                live.Value = live.MaxValue;
-                live.Description = "done";
-            }
+            _live?.Value = _live.MaxValue;
+            ShowPhase("done");
 
             List<string> lines = result.Kind == MediaKind.Video
                 ? [$"VideoId: {result.MediaId}"]
@@ -213,7 +206,7 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Uploaded {Units.Bytes(result.Size)}: {Units.Bytes(sent)} sent in {seconds:0.0} s ({Units.Bytes((long)(sent / Math.Max(0.001, seconds)))}/s){reused}; {_retries} retr{(_retries == 1 ? "y" : "ies")}, {_refreshes} credential refresh{(_refreshes == 1 ? string.Empty : "es")}; CRC-64 {result.Crc64} verified by OSS."));
             Summary = lines;
-            if (live is null)
+            if (_live is null)
             {
                 foreach (var line in lines)
                 {
@@ -233,14 +226,26 @@ internal sealed class ProgressReporter(TextWriter output, OutputMode mode, Progr
                 return;
             }
 
-            live?.Description = Markup.Escape($"failed: {code}");
+            ShowPhase($"failed: {code}");
+        }
+    }
+
+    // A phase is drawn at once: the display's own refresh (every 100 ms) would skip one shorter than that, such as
+    // completing a small upload, and the user would never learn the step happened.
+    private void ShowPhase(string phase)
+    {
+        _phase = phase;
+        if (_live is not null)
+        {
+            _live.Description = Markup.Escape(phase);
+            display!.Refresh();
         }
     }
 
     // On a terminal an event line goes above the live display (Spectre.Console redraws it below).
     private void Line(string text)
     {
-        if (live is not null)
+        if (_live is not null)
         {
             AnsiConsole.WriteLine(text);
         }
