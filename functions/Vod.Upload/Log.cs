@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Pull URL of {Source} expired before it was submitted; a new one is signed")]
     public static partial void PullUrlRenewed(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Pull of {Source} is being submitted by another run (claimed at {ClaimedAt:o}); waiting for its job until the claim lapses at {Lapses:o}")]
+    public static partial void PullClaimAwaited(ILogger logger, string source, DateTimeOffset claimedAt, DateTimeOffset lapses);
 }

@@ -37,7 +37,10 @@ internal static class PullCancelStep
             deleted = true;
         }
 
-        var mayStillRun = mediaId is null && checkpoint.JobId is not null && !PullFailures.IsFailed(status) && !PullFailures.IsCompleted(status);
+        // A record with no job but a live claim: another run may be inside UploadMediaByURL right now, and its job would
+        // outlive this cancel.
+        var submitting = checkpoint.JobId is null && checkpoint.SubmitClaimedAt + PullSubmitStep.ClaimLifetime > services.Time.GetUtcNow();
+        var mayStillRun = mediaId is null && (submitting || checkpoint.JobId is not null && !PullFailures.IsFailed(status) && !PullFailures.IsCompleted(status));
         await services.Checkpoints.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         Log.PullCancelled(services.Logger, checkpoint.JobId ?? "(not submitted)", mediaId, deleted, mayStillRun);
         return new PullCancelResult(Found: true, deleted, mediaId, mayStillRun);

@@ -45,6 +45,13 @@ public sealed class PullCheckpoint
     /// then belongs to an earlier pull and is never adopted.</summary>
     public DateTimeOffset? RecordedAt { get; set; }
 
+    /// <summary>
+    /// When a run last took the right to call UploadMediaByURL for this record (written, on the record's tag, just before
+    /// the call). Until <see cref="PullSubmitStep.ClaimLifetime"/> has passed, another run that finds no job for the URL
+    /// waits instead of submitting: the claimant may still be inside its call. Null in records written before claims.
+    /// </summary>
+    public DateTimeOffset? SubmitClaimedAt { get; set; }
+
     /// <summary>When the job was submitted.</summary>
     public DateTimeOffset? SubmittedAt { get; set; }
 

@@ -7,12 +7,23 @@ namespace Vod.Upload.Pull;
 /// <summary>
 /// Submits a pull once, however often it runs: the URL is recorded before UploadMediaByURL is called and the job id right
 /// after; a run that finds the URL recorded but no job asks VOD for a job of that URL before it submits (the earlier run
-/// may have crashed between the call and the record). A run that finds the job id submits nothing.
+/// may have crashed between the call and the record). A run that finds the job id submits nothing. Two runs at once (an
+/// activity delivered twice) are kept apart by a claim written on the record's tag just before the call: the other run
+/// waits for the claimant's job instead of submitting its own.
 /// </summary>
 internal static class PullSubmitStep
 {
+    /// <summary>
+    /// How long a run's claim to submit holds other runs back: well beyond one UploadMediaByURL call (the RPC timeout is
+    /// 30 s), so a run that finds a younger claim and no job knows the claimant may still be inside its call, and waits.
+    /// </summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(2);
+
     // A recorded URL this close to its expiry is not submitted: VOD would queue a job that cannot start.
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
+
+    // How often a run waiting on another run's claim looks again.
+    private static readonly TimeSpan ClaimCheckInterval = TimeSpan.FromSeconds(5);
 
     public static async Task<PullSubmission> RunAsync(
         PullServices services, string key, MediaMetadata metadata, PullOptions options, Func<CancellationToken, Task<PullUrl>> signUrl, CancellationToken cancellationToken)
@@ -23,53 +34,46 @@ internal static class PullSubmitStep
         }
 
         var stored = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is { Checkpoint: { State: PullCheckpointState.Submitted, JobId: { } recordedJob } done })
-        {
-            return new PullSubmission(key, recordedJob, done.MediaId, Resumed: true);
-        }
-
         PullCheckpoint checkpoint;
-        if (stored is { Checkpoint: var pending })
-        {
-            // The earlier run recorded this URL and then stopped: did VOD get it?
-            var found = await services.Vod.FindJobAsync(pending.SourceUrl, pending.RecordedAt, cancellationToken).ConfigureAwait(false);
-            if (found is { JobId.Length: > 0 })
-            {
-                var source = Redact(pending.SourceUrl);
-                Log.PullJobRecovered(services.Logger, source, found.JobId);
-                pending.State = PullCheckpointState.Submitted;
-                pending.JobId = found.JobId;
-                pending.MediaId = found.MediaId;
-                pending.VodStatus = found.Status;
-                pending.SubmittedAt ??= services.Time.GetUtcNow();
-                await SaveAsync(services, key, pending, stored.ETag, cancellationToken).ConfigureAwait(false);
-                return new PullSubmission(key, found.JobId, found.MediaId, Resumed: true);
-            }
-
-            checkpoint = pending;
-            if (pending.UrlExpiresOn is { } expires && expires - ExpiryMargin <= services.Time.GetUtcNow())
-            {
-                var source = Redact(pending.SourceUrl);
-                Log.PullUrlRenewed(services.Logger, source);
-                var renewed = await signUrl(cancellationToken).ConfigureAwait(false);
-                checkpoint.SourceUrl = renewed.Url.AbsoluteUri;
-                checkpoint.UrlExpiresOn = renewed.ExpiresOn;
-                stored = stored with { ETag = await SaveAsync(services, key, checkpoint, stored.ETag, cancellationToken).ConfigureAwait(false) };
-            }
-        }
-        else
+        if (stored is null)
         {
             var url = await signUrl(cancellationToken).ConfigureAwait(false);
             Validate(url.Url, metadata, options);
+            var now = services.Time.GetUtcNow();
             checkpoint = new PullCheckpoint
             {
                 State = PullCheckpointState.Submitting,
-                RecordedAt = services.Time.GetUtcNow(),
+                RecordedAt = now,
+                SubmitClaimedAt = now, // creating the record (only if none exists) is this run's claim
                 SourceUrl = url.Url.AbsoluteUri,
                 UrlExpiresOn = url.ExpiresOn,
                 Title = PullMetadata.TitleFor(metadata, url.Url),
             };
             stored = new StoredPullCheckpoint(key, checkpoint, await SaveAsync(services, key, checkpoint, ifMatch: null, cancellationToken).ConfigureAwait(false));
+        }
+        else
+        {
+            var settled = await SettleAsync(services, key, stored, cancellationToken).ConfigureAwait(false);
+            if (settled.Submission is { } earlier)
+            {
+                return earlier;
+            }
+
+            stored = settled.Pending!;
+            checkpoint = stored.Checkpoint;
+            if (checkpoint.UrlExpiresOn is { } expires && expires - ExpiryMargin <= services.Time.GetUtcNow())
+            {
+                var source = Redact(checkpoint.SourceUrl);
+                Log.PullUrlRenewed(services.Logger, source);
+                var renewed = await signUrl(cancellationToken).ConfigureAwait(false);
+                checkpoint.SourceUrl = renewed.Url.AbsoluteUri;
+                checkpoint.UrlExpiresOn = renewed.ExpiresOn;
+            }
+
+            // The claim is written on the tag this run read: of two runs that got here together, one write fails (and that
+            // run, trying again, finds the winner's fresh claim and waits).
+            checkpoint.SubmitClaimedAt = services.Time.GetUtcNow();
+            stored = stored with { ETag = await SaveAsync(services, key, checkpoint, stored.ETag, cancellationToken).ConfigureAwait(false) };
         }
 
         // Only now, with the URL recorded, may VOD be asked: every call creates a media.
@@ -82,6 +86,59 @@ internal static class PullSubmitStep
         var submittedSource = Redact(checkpoint.SourceUrl);
         Log.PullSubmitted(services.Logger, submittedSource, jobId);
         return new PullSubmission(key, jobId, MediaId: null, Resumed: false);
+    }
+
+    /// <summary>
+    /// Settles what an existing record means: a job it names (or that VOD lists for its URL since it was recorded — an
+    /// earlier run may have crashed between the call and the record) is the submission; a younger claim with no job yet
+    /// means another run may be submitting right now, so this run waits until that run records its job, VOD lists it, or
+    /// the claim lapses. Only then, with no job anywhere, is the record handed back to be claimed and submitted.
+    /// </summary>
+    private static async Task<(PullSubmission? Submission, StoredPullCheckpoint? Pending)> SettleAsync(
+        PullServices services, string key, StoredPullCheckpoint stored, CancellationToken cancellationToken)
+    {
+        var waitLogged = false;
+        while (true)
+        {
+            var checkpoint = stored.Checkpoint;
+            if (checkpoint is { State: PullCheckpointState.Submitted, JobId: { } recordedJob })
+            {
+                return (new PullSubmission(key, recordedJob, checkpoint.MediaId, Resumed: true), null);
+            }
+
+            var found = await services.Vod.FindJobAsync(checkpoint.SourceUrl, checkpoint.RecordedAt, cancellationToken).ConfigureAwait(false);
+            if (found is { JobId.Length: > 0 })
+            {
+                var source = Redact(checkpoint.SourceUrl);
+                Log.PullJobRecovered(services.Logger, source, found.JobId);
+                checkpoint.State = PullCheckpointState.Submitted;
+                checkpoint.JobId = found.JobId;
+                checkpoint.MediaId = found.MediaId;
+                checkpoint.VodStatus = found.Status;
+                checkpoint.SubmittedAt ??= services.Time.GetUtcNow();
+                await SaveAsync(services, key, checkpoint, stored.ETag, cancellationToken).ConfigureAwait(false);
+                return (new PullSubmission(key, found.JobId, found.MediaId, Resumed: true), null);
+            }
+
+            var lapses = checkpoint.SubmitClaimedAt + ClaimLifetime;
+            var now = services.Time.GetUtcNow();
+            if (lapses is null || lapses <= now)
+            {
+                return (null, stored);
+            }
+
+            if (!waitLogged)
+            {
+                var source = Redact(checkpoint.SourceUrl);
+                Log.PullClaimAwaited(services.Logger, source, checkpoint.SubmitClaimedAt!.Value, lapses.Value);
+                waitLogged = true;
+            }
+
+            var pause = lapses.Value - now < ClaimCheckInterval ? lapses.Value - now : ClaimCheckInterval;
+            await Task.Delay(pause, services.Time, cancellationToken).ConfigureAwait(false);
+            stored = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new UploadException(UploadErrorCodes.CheckpointMissing, $"The pull record '{key}' was removed while another run was submitting it (the pull was cancelled).", UploadErrorKind.Fatal);
+        }
     }
 
     /// <summary>
