@@ -38,6 +38,28 @@ public sealed class PullModeTests(AppUnderHost app)
     });
 
     [HostFact]
+    public Task Deleting_a_finished_pull_forgets_the_upload_and_keeps_its_video_even_with_its_record_left_behind() => app.RunAsync(async () =>
+    {
+        // Arrange: a finished pull whose record survived its clean-up (as after a storage error), still naming the video.
+        var name = $"pulldel-{Sources.Tag()}.mp4";
+        await PutAsync(name, 60_000, "pull");
+        var id = await UploadsClient.WaitStartedAsync(app.Api, "vod-incoming/" + name, TimeSpan.FromSeconds(120));
+        var mediaId = MediaId(await UploadsClient.WaitStatusAsync(app.Api, id, "Completed", TimeSpan.FromSeconds(120)));
+        var jobId = app.Emulator.State.UrlJobs.Values.Single(j => j.SourceUrl.Contains(name, StringComparison.Ordinal)).JobId;
+        var record = app.Blobs.GetBlobContainerClient("vod-checkpoints").GetBlobClient($"pull/{id}.pull");
+        await record.UploadAsync(BinaryData.FromObjectAsJson(new { state = "Submitted", sourceUrl = $"https://example.invalid/{name}", jobId, mediaId }), overwrite: true);
+
+        // Act
+        using var delete = await app.Api.DeleteAsync($"api/uploads/{id}");
+
+        // Assert: the upload and its record are gone; the video, the upload's result, stays in VOD.
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Null(await app.GetJsonAsync($"api/uploads/{id}"));
+        Assert.False(await record.ExistsAsync());
+        Assert.True(app.Emulator.State.Media.ContainsKey(mediaId));
+    });
+
+    [HostFact]
     public Task Auto_pulls_a_video_and_pushes_an_image() => app.RunAsync(async () =>
     {
         var tag = Sources.Tag();
