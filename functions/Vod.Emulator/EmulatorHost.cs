@@ -40,7 +40,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         Requests = requests;
     }
 
-    /// <summary>The version of the emulator (the package version), as <c>vod-emulator --version</c> prints it.</summary>
+    /// <summary>The version of the emulator (the package version), as <c>vod-emulator --version</c> prints it after the tool's name.</summary>
     public static string Version { get; } =
         typeof(EmulatorHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 

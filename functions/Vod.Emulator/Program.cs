@@ -9,7 +9,8 @@ const string Usage = """
 
 if (args is ["--version"])
 {
-    Console.WriteLine(EmulatorHost.Version);
+    // The same shape as 'vod --version': the tool's name, then its version.
+    Console.WriteLine($"vod-emulator {EmulatorHost.Version}");
     return 0;
 }
 

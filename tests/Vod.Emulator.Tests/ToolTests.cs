@@ -39,7 +39,7 @@ public sealed class ToolTests
     [Fact]
     public void The_installed_tool_prints_its_version()
     {
-        Assert.Equal(EmulatorHost.Version, Run(Installed.Value, "--version").Trim());
+        Assert.Equal($"vod-emulator {EmulatorHost.Version}", Run(Installed.Value, "--version").Trim());
         Assert.Matches(@"^\d+\.\d+\.\d+", EmulatorHost.Version);
         Assert.Contains("--data-dir", Run(Installed.Value, "--help"));
     }
