@@ -19,4 +19,11 @@ public static class UploadEvents
         ArgumentNullException.ThrowIfNull(failure);
         Log.StepFailed(logger, phase.ToString(), source, failure.Code, failure.Kind, next.ToString());
     }
+
+    /// <summary>Event 1015 for a pull: a step failed and the pull goes on (a retry, an unanswered poll, a clean-up left undone).</summary>
+    public static void StepFailed(ILogger logger, Pull.PullPhase phase, string source, UploadFailure failure, Pull.PullPhase next)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        Log.StepFailed(logger, "Pull" + phase, source, failure.Code, failure.Kind, next.ToString());
+    }
 }
