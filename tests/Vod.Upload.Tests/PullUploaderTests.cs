@@ -58,12 +58,14 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
     [Fact]
     public async Task A_crash_between_the_submission_and_its_record_never_submits_twice()
     {
-        // Arrange: the first run's process "dies" right after VOD took the job, before the job id is recorded.
+        // Arrange: the first run's process stops right after VOD took the job, before the job id is recorded (a failure
+        // there would be retried in the same run; a stop leaves the rest to the next process).
         var data = EngineHarness.Data(200_000, 32);
         var url = await PutAndSignAsync(data, "crash.mp4", TimeSpan.FromMinutes(10));
         var checkpoints = new InMemoryPullCheckpointStore();
-        var dying = new PullUploader(new DiesAfterSubmit(new VodPullApi(_harness.Vod)), checkpoints);
-        await Assert.ThrowsAsync<IOException>(() => dying.PullAsync(url, new MediaMetadata(), Fast));
+        using var killed = new CancellationTokenSource();
+        var dying = new PullUploader(new DiesAfterSubmit(new VodPullApi(_harness.Vod), killed), checkpoints);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dying.PullAsync(url, new MediaMetadata(), Fast, cancellationToken: killed.Token));
 
         // Act: a new process, same URL.
         var result = await new PullUploader(new VodPullApi(_harness.Vod), checkpoints, logger: Logger()).PullAsync(url, new MediaMetadata(), Fast);
@@ -73,6 +75,25 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Single(_harness.Emulator.State.Media);
         Assert.Equal(data, StoredBytesOf(result.MediaId));
         Assert.Contains("1102", _logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_submission_whose_answer_is_lost_is_retried_and_adopts_the_job_vod_took()
+    {
+        // Arrange: VOD takes the job, but its answer never arrives (the connection drops).
+        var data = EngineHarness.Data(150_000, 42);
+        var url = await PutAndSignAsync(data, "lost-answer.mp4", TimeSpan.FromMinutes(10));
+
+        // Act
+        var result = await new PullUploader(new DiesAfterSubmit(new VodPullApi(_harness.Vod), killed: null), new InMemoryPullCheckpointStore(), logger: Logger())
+            .PullAsync(url, new MediaMetadata(), Fast);
+
+        // Assert: the retried step found the job by its URL instead of submitting another.
+        Assert.Single(_harness.Emulator.State.UrlJobs);
+        Assert.Single(_harness.Emulator.State.Media);
+        Assert.Equal(data, StoredBytesOf(result.MediaId));
+        Assert.Contains("1102", _logs.Text, StringComparison.Ordinal);
+        Assert.Contains("1015", _logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -314,13 +335,20 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
         public void OnPullSucceeded(PullResult result) => Succeeded = result;
     }
 
-    // The process dies right after UploadMediaByURL answered: the job exists in VOD, the checkpoint does not know it.
-    private sealed class DiesAfterSubmit(IVodPullApi inner) : IVodPullApi
+    // Right after UploadMediaByURL answered: the process is stopped (killed given), or the answer is lost (an I/O error).
+    // Either way the job exists in VOD and the checkpoint does not know it.
+    private sealed class DiesAfterSubmit(IVodPullApi inner, CancellationTokenSource? killed) : IVodPullApi
     {
         public async Task<string> SubmitAsync(UploadMediaByUrlRequest request, CancellationToken cancellationToken)
         {
             await inner.SubmitAsync(request, cancellationToken);
-            throw new IOException("process died");
+            if (killed is not null)
+            {
+                await killed.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            throw new IOException("connection lost");
         }
 
         public Task<UrlUploadInfo?> GetJobAsync(string jobId, CancellationToken cancellationToken) => inner.GetJobAsync(jobId, cancellationToken);

@@ -11,7 +11,7 @@ namespace Vod.Upload.Pull;
 
 /// <summary>
 /// Pull uploads: VOD fetches the source itself from a URL (UploadMediaByURL), so no byte passes through this process.
-/// <see cref="PullAsync"/> runs a whole pull in this process (the CLI's <c>vod pull</c>); the steps
+/// <see cref="PullAsync"/> runs <see cref="PullWorkflow"/> in this process (the CLI's <c>vod pull</c>); the steps
 /// (<see cref="SubmitAsync"/>, <see cref="PollAsync"/>, <see cref="CancelAsync"/>, <see cref="CleanUpAsync"/>) are what a
 /// durable host runs as activities. Submission is create-once through the checkpoint (see <see cref="PullCheckpoint"/>):
 /// a retry, a crash or a second run never submits the same pull twice. Every step is a span of the upload's trace.
@@ -45,7 +45,9 @@ public sealed class PullUploader
     /// <summary>
     /// Pulls <paramref name="sourceUrl"/> into VOD in this process: submits it once (a checkpoint keyed by the URL; a second
     /// run with the same URL resumes watching the same job), polls GetURLUploadInfos with back-off, reporting VOD's status
-    /// through <see cref="IUploadObserver.OnPullProgress"/>, and returns the media. Throws <see cref="UploadException"/>
+    /// through <see cref="IUploadObserver.OnPullProgress"/>, and returns the media: <see cref="PullWorkflow"/>, the sequence
+    /// the Functions app's orchestration runs too (a transient failure of the submit is retried, unanswered polls are asked
+    /// again on the back-off, up to <see cref="PullWorkflow.MaxUnansweredPolls"/> in a row). Throws <see cref="UploadException"/>
     /// with <see cref="UploadErrorCodes.PullUploadFailed"/>, <see cref="UploadErrorCodes.PullUrlExpired"/>,
     /// <see cref="UploadErrorCodes.PullAccessDenied"/>, <see cref="UploadErrorCodes.PullTooLarge"/>,
     /// <see cref="UploadErrorCodes.PullTimedOut"/> (the job stays recorded), or the VOD error of a refused call.
@@ -72,22 +74,22 @@ public sealed class PullUploader
         span?.SetTag("vod.source", PullUrls.Redact(sourceUrl));
         span?.SetTag("vod.transfer.mode", "pull");
         UploadTelemetry.UploadStarted("Video");
-        try
+        signUrl ??= _ => Task.FromResult(new PullUrl(sourceUrl, SasExpiry(sourceUrl)));
+        var steps = new InProcessPullSteps(this, key, PullUrls.Redact(sourceUrl), metadata, options, observer, signUrl, _services.Time, _services.Logger, cancellationToken);
+        var outcome = await PullWorkflow.RunAsync(steps, new PullWorkflowOptions { Polling = options }).ConfigureAwait(false);
+        UploadTelemetry.UploadEnded("Video", outcome.Failure?.Code);
+        if (outcome.Failure is { } failure)
         {
-            signUrl ??= _ => Task.FromResult(new PullUrl(sourceUrl, SasExpiry(sourceUrl)));
-            var result = await RunAsync(key, metadata, options, observer, signUrl, cancellationToken).ConfigureAwait(false);
-            UploadTelemetry.UploadEnded("Video", null);
-            span?.SetTag("vod.media.id", result.MediaId);
-            observer.OnPullSucceeded(result);
-            return result;
+            UploadTelemetry.Fail(span, failure.Code);
+            observer.OnFailed(failure.Code, failure.Message);
+            throw failure.ToException();
         }
-        catch (UploadException ex)
-        {
-            UploadTelemetry.UploadEnded("Video", ex.Code);
-            UploadTelemetry.Fail(span, ex.Code);
-            observer.OnFailed(ex.Code, ex.Message);
-            throw;
-        }
+
+        var result = outcome.Result!;
+        Log.PullCompleted(_services.Logger, result.JobId, result.MediaId, result.Size);
+        span?.SetTag("vod.media.id", result.MediaId);
+        observer.OnPullSucceeded(result);
+        return result;
     }
 
     /// <summary>
@@ -150,52 +152,6 @@ public sealed class PullUploader
             await _services.Vod.DeleteVideoAsync(mediaId, cancellationToken).ConfigureAwait(false);
             return true;
         });
-    }
-
-    private async Task<PullResult> RunAsync(string key, MediaMetadata metadata, PullOptions options, IUploadObserver observer, Func<CancellationToken, Task<PullUrl>> signUrl, CancellationToken cancellationToken)
-    {
-        var started = _services.Time.GetUtcNow();
-        var submitted = await SubmitAsync(key, metadata, options, signUrl, traceParent: null, cancellationToken).ConfigureAwait(false);
-        observer.OnPullProgress(new PullProgress(submitted.JobId, submitted.MediaId, submitted.Resumed ? "RESUMED" : "PENDING", null));
-        for (var polls = 0; ; polls++)
-        {
-            var state = await PollAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
-            observer.OnPullProgress(new PullProgress(state.JobId, state.MediaId, state.VodStatus, state.Bytes));
-            if (state.Failure is { } failure)
-            {
-                // VOD's job failed: the media it made (UploadFail) would never complete, so it goes with the record.
-                if (state.MediaId is { } failedMedia)
-                {
-                    await DeleteMediaAsync(failedMedia, null, CancellationToken.None).ConfigureAwait(false);
-                }
-
-                await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-                throw failure.ToException();
-            }
-
-            if (state.Completed)
-            {
-                if (options.ExpectedBytes is { } expected && state.Bytes is { } reported && expected != reported)
-                {
-                    // VOD fetched something else than the source the caller knows: the media must not stay.
-                    await DeleteMediaAsync(state.MediaId!, null, CancellationToken.None).ConfigureAwait(false);
-                    await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-                    throw new UploadException(UploadErrorCodes.SourceChanged, $"VOD pulled {reported} bytes; the source has {expected}. The media was deleted.", UploadErrorKind.Fatal);
-                }
-
-                Log.PullCompleted(_services.Logger, state.JobId, state.MediaId!, state.Bytes);
-                await _services.Checkpoints.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-                return new PullResult(state.MediaId!, state.Bytes, state.JobId);
-            }
-
-            var delay = options.PollDelay(polls);
-            if (options.Timeout is { } timeout && _services.Time.GetUtcNow() + delay - started > timeout)
-            {
-                throw new UploadException(UploadErrorCodes.PullTimedOut, $"VOD's pull job {state.JobId} is still {state.VodStatus} after {timeout}; run the pull again to keep waiting.", UploadErrorKind.Retryable);
-            }
-
-            await Task.Delay(delay, _services.Time, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>The <c>se=</c> (signed expiry) of an Azure SAS URL; null for a URL that is not one.</summary>
