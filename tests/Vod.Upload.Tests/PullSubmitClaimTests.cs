@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Vod.Alibaba.Errors;
 using Microsoft.Extensions.Time.Testing;
 using Vod.Alibaba.VodApi.Operations;
 using Vod.Upload.Engine;
@@ -99,6 +100,40 @@ public sealed class PullSubmitClaimTests
     }
 
     [Fact]
+    public async Task A_call_vod_refused_releases_the_claim_so_the_retry_submits_at_once()
+    {
+        // Arrange: VOD answers the first call 503 Throttling: it created no job.
+        _vod.FailNext(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", 503, "Throttling", "Request was denied due to flow control.", "req-1", AlibabaErrorKind.Retryable));
+        await Assert.ThrowsAsync<AlibabaCloudException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
+
+        // Act: the step's retry, with the clock standing still.
+        var retried = await Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.Equal(2, _vod.Submissions);
+        Assert.False(retried.Resumed);
+    }
+
+    [Fact]
+    public async Task A_call_that_got_no_answer_keeps_the_claim_because_vod_may_have_taken_the_job()
+    {
+        // Arrange: the first call's answer never came (VOD may or may not hold the job).
+        _vod.FailNext(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", 0, "RequestTimeout", "No answer within 30 s.", null, AlibabaErrorKind.Retryable));
+        await Assert.ThrowsAsync<AlibabaCloudException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
+
+        // Act
+        var retry = Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None);
+        await AdvanceWhileAsync(() => !retry.IsCompleted, TimeSpan.FromSeconds(30));
+        var waited = !retry.IsCompleted;
+        await AdvanceWhileAsync(() => !retry.IsCompleted, PullSubmitStep.ClaimLifetime);
+
+        // Assert: it waited on the claim, then submitted once more.
+        Assert.True(waited);
+        await retry;
+        Assert.Equal(2, _vod.Submissions);
+    }
+
+    [Fact]
     public async Task Cancelling_while_another_run_holds_a_live_claim_says_the_job_may_still_run()
     {
         await _checkpoints.SaveAsync(Key, Recorded(claimedAt: _time.GetUtcNow()), ifMatch: null, CancellationToken.None);
@@ -153,6 +188,7 @@ public sealed class PullSubmitClaimTests
     {
         private readonly List<UrlUploadInfo> _jobs = [];
         private TaskCompletionSource? _gate;
+        private Exception? _failNext;
 
         public int Submissions { get; private set; }
 
@@ -162,10 +198,17 @@ public sealed class PullSubmitClaimTests
 
         public void Release() => _gate!.SetResult();
 
+        public void FailNext(Exception failure) => _failNext = failure;
+
         public async Task<string> SubmitAsync(UploadMediaByUrlRequest request, CancellationToken cancellationToken)
         {
             Submissions++;
             Entered.TrySetResult();
+            if (Interlocked.Exchange(ref _failNext, null) is { } failure)
+            {
+                throw failure;
+            }
+
             if (_gate is { } gate)
             {
                 await gate.Task;

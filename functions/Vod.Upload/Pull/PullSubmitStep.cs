@@ -77,7 +77,20 @@ internal static class PullSubmitStep
         }
 
         // Only now, with the URL recorded, may VOD be asked: every call creates a media.
-        var jobId = await services.Vod.SubmitAsync(Request(checkpoint, metadata, options), cancellationToken).ConfigureAwait(false);
+        string jobId;
+        try
+        {
+            jobId = await services.Vod.SubmitAsync(Request(checkpoint, metadata, options), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Alibaba.Errors.AlibabaCloudException ex) when (ex.StatusCode > 0)
+        {
+            // VOD answered with an error (throttled, refused): it created no job, so the claim goes and the retry submits
+            // at once instead of waiting out this run's own claim. No answer at all (a timeout, a dropped connection)
+            // keeps the claim: VOD may have taken the job, and the retry must find it first.
+            await ReleaseClaimAsync(services, key, checkpoint, stored.ETag).ConfigureAwait(false);
+            throw;
+        }
+
         checkpoint.State = PullCheckpointState.Submitted;
         checkpoint.JobId = jobId;
         checkpoint.VodStatus = "PENDING";
@@ -86,6 +99,20 @@ internal static class PullSubmitStep
         var submittedSource = Redact(checkpoint.SourceUrl);
         Log.PullSubmitted(services.Logger, submittedSource, jobId);
         return new PullSubmission(key, jobId, MediaId: null, Resumed: false);
+    }
+
+    private static async Task ReleaseClaimAsync(PullServices services, string key, PullCheckpoint checkpoint, string etag)
+    {
+        checkpoint.SubmitClaimedAt = null;
+        try
+        {
+            await services.Checkpoints.SaveAsync(key, checkpoint, etag, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is CheckpointConflictException or Azure.RequestFailedException or IOException)
+        {
+            // Another run changed the record since this run's claim (it is not this run's to release any more), or the
+            // store failed: the claim then lapses on its own, and VOD's error is what the caller must hear.
+        }
     }
 
     /// <summary>
