@@ -108,7 +108,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         var requests = new RequestLog(dataDirectory, time);
         var callbacks = new CallbackDispatcher(state, faults, time, options.CallbackRetryInterval, options.CallbackAuthKey);
-        var lifecycle = new MediaLifecycle(state, callbacks, time, options);
+        var lifecycle = new MediaLifecycle(state, callbacks, faults, time, options);
         var vod = new VodOperations(state, credentials, lifecycle, storage, faults, time, options);
         var oss = new OssHandler(state, storage, new OssAuthenticator(credentials, time), faults, time) { ObjectCompleted = lifecycle.OnObjectCompletedAsync };
         var rpc = new RpcHandler(vod, credentials, faults, time);

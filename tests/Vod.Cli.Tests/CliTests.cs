@@ -208,6 +208,76 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal("a,b", _emulator.State.Media[done.GetProperty("videoId").GetString()!].Tags);
     }
 
+    [Fact]
+    public async Task With_wait_the_upload_ends_once_vod_has_published_the_video_and_shows_each_status()
+    {
+        var file = File("wait.mp4", 300_000, seed: 40);
+
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--wait", "--json");
+
+        Assert.True(exit == 0, stderr);
+        var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var videoId = events.Single(e => e.GetProperty("event").GetString() == "succeeded").GetProperty("videoId").GetString()!;
+        var statuses = events.Where(e => e.GetProperty("event").GetString() == "vodStatus").Select(e => e.GetProperty("status").GetString()).ToList();
+        Assert.Equal("Normal", statuses[^1]);
+        Assert.Equal(statuses.Distinct().Count(), statuses.Count); // each status once
+        var ready = events[^1];
+        Assert.Equal(("ready", videoId, "Normal"), (ready.GetProperty("event").GetString(), ready.GetProperty("mediaId").GetString(), ready.GetProperty("status").GetString()));
+        Assert.Equal("Normal", _emulator.State.Media[videoId].Status);
+    }
+
+    [Fact]
+    public async Task A_wait_that_runs_out_or_a_video_vod_will_not_publish_exits_3_and_a_rerun_waits_again_without_uploading()
+    {
+        // Arrange: VOD keeps the video in UploadSucc (transcoding held).
+        var file = File("slow.mp4", 200_000, seed: 41);
+        _emulator.Lifecycle.TranscodeGate.HoldAfter(0);
+        try
+        {
+            // Act 1: the wait runs out.
+            var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--wait", "--wait-timeout", "2");
+
+            // Assert 1
+            Assert.Equal(3, exit);
+            var videoId = System.Text.RegularExpressions.Regex.Match(stdout, "VideoId: ([0-9a-f]+)").Groups[1].Value;
+            Assert.Contains("VOD reports UploadSucc", stdout, StringComparison.Ordinal);
+            Assert.Contains($"VOD still reports {videoId} UploadSucc after 2 s; the upload itself succeeded.", stderr, StringComparison.Ordinal);
+            Assert.Single(stderr.Trim().Split('\n'));
+
+            // Act 2: transcoding fails this time; the rerun finds the upload done and only waits.
+            _emulator.Faults.FailTranscodes(1);
+            _emulator.Lifecycle.TranscodeGate.Release();
+            var (rerunExit, rerunOut, rerunErr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--wait");
+
+            // Assert 2
+            Assert.Equal(3, rerunExit);
+            Assert.Contains($"Already uploaded", rerunOut, StringComparison.Ordinal);
+            Assert.Contains($"VOD reports {videoId} TranscodeFail", rerunErr, StringComparison.Ordinal);
+            Assert.Single(_emulator.State.Media.Values, m => m.Title == "slow");
+        }
+        finally
+        {
+            _emulator.Lifecycle.TranscodeGate.Release();
+            _emulator.Faults.FailTranscodes(0);
+        }
+    }
+
+    [Fact]
+    public async Task A_folder_with_wait_reports_each_file_ready()
+    {
+        var folder = Path.Combine(_work, "waitdir");
+        Directory.CreateDirectory(folder);
+        System.IO.File.Copy(File("one.mp4", 100_000, seed: 42), Path.Combine(folder, "one.mp4"));
+        System.IO.File.Copy(File("two.mp4", 120_000, seed: 43), Path.Combine(folder, "two.mp4"));
+
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", folder, "--wait", "-j", "2");
+
+        Assert.True(exit == 0, stderr);
+        var ready = stdout.Split('\n').Where(l => l.StartsWith("ready", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, ready.Count);
+        Assert.All(ready, l => Assert.EndsWith("Normal", l.TrimEnd(), StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("upload")]

@@ -95,6 +95,24 @@ public sealed class CallbackDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_transcode_switch_makes_the_next_video_end_TranscodeFail_with_a_failed_TranscodeComplete()
+    {
+        (await _emulator.AdminAsync("faults/transcode", new { count = 1 })).EnsureSuccessStatusCode();
+        var created = await _emulator.Vod.CreateUploadVideoAsync(new CreateUploadVideoRequest { Title = "bad", FileName = "bad.mp4" });
+        await _emulator.Oss.PutObjectAsync(OssObjectLocation.From(created.DecodeAddress()), new MemoryStream(new byte[2048]), 2048, created.DecodeAuth().Credential);
+
+        var events = await EventsAsync(3);
+
+        Assert.Equal(["FileUploadComplete", "VideoAnalysisComplete", "TranscodeComplete"], events.Select(e => e.GetProperty("EventType").GetString()));
+        var transcode = events[^1];
+        Assert.Equal("fail", transcode.GetProperty("Status").GetString());
+        var stream = Assert.Single(transcode.GetProperty("StreamInfos").EnumerateArray());
+        Assert.Equal("fail", stream.GetProperty("Status").GetString());
+        Assert.False(string.IsNullOrEmpty(stream.GetProperty("ErrorCode").GetString()));
+        Assert.Equal("TranscodeFail", (await _emulator.Vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = created.VideoId })).Video.Status);
+    }
+
+    [Fact]
     public async Task The_upload_own_callback_url_wins_and_unsigned_when_no_key()
     {
         await using var own = await RecordingServer.StartAsync();

@@ -35,7 +35,9 @@ internal static class FolderUpload
         }
 
         using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        var engine = context.Engine(context.VodApi(http), http);
+        var vod = context.VodApi(http);
+        var engine = context.Engine(vod, http);
+        var (wait, waitTimeout) = (parse.GetValue(options.Wait), options.WaitTimeoutOf(parse));
         var history = new UploadHistory(StateDirectory.History);
         var force = parse.GetValue(options.Force);
         var gate = new Lock();
@@ -85,6 +87,20 @@ internal static class FolderUpload
                     Interlocked.Increment(ref uploaded);
                     Interlocked.Add(ref bytes, result.Size);
                     Report("uploaded", file, $"{result.MediaId}  {Units.Bytes(result.Size)}");
+                    if (wait)
+                    {
+                        // Stored is not yet published: the file counts as failed when VOD will not publish it in time.
+                        var outcome = await MediaReadiness.WaitAsync(vod, result.Kind, result.MediaId, waitTimeout, _ => { }, token);
+                        if (outcome.Ready)
+                        {
+                            Report("ready", file, $"{result.MediaId}  Normal");
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref failed);
+                            Report("failed", file, $"{outcome.ErrorCode}: {outcome.Message}");
+                        }
+                    }
                 }
                 catch (UploadException ex)
                 {

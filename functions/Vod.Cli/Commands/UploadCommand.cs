@@ -97,7 +97,9 @@ internal static class UploadCommand
                 Console.WriteLine($"Already uploaded on {earlier.UploadedAt:u}: {(earlier.Kind == nameof(MediaKind.Image) ? "ImageId" : "VideoId")}: {earlier.MediaId}. Use --force to upload it again.");
             }
 
-            return ExitCodes.Success;
+            return parse.GetValue(options.Wait)
+                ? await WaitForVodAsync(context, vod, Enum.Parse<MediaKind>(earlier.Kind), earlier.MediaId, options.WaitTimeoutOf(parse))
+                : ExitCodes.Success;
         }
 
         await WarnAboutEarlierVersionsAsync(context, file, version);
@@ -106,7 +108,9 @@ internal static class UploadCommand
             var result = await ProgressDisplay.RunAsync(context.Mode, observer =>
                 engine.UploadAsync(new UploadRequest(reference, metadata, engineOptions), observer, context.Interrupt));
             history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
-            return ExitCodes.Success;
+            return parse.GetValue(options.Wait)
+                ? await WaitForVodAsync(context, vod, result.Kind, result.MediaId, options.WaitTimeoutOf(parse))
+                : ExitCodes.Success;
         }
         catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
         {
@@ -143,6 +147,52 @@ internal static class UploadCommand
             // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
             return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
         }
+    }
+
+    /// <summary>
+    /// <c>--wait</c>: the phase after the object is stored, until VOD publishes the media (Normal) or gives up on it. Each
+    /// status VOD reports is shown once; a media VOD will not publish, or a wait that runs out, exits <see cref="ExitCodes.Failed"/>
+    /// (the object stays stored and recorded: a rerun skips the upload and waits again).
+    /// </summary>
+    public static async Task<int> WaitForVodAsync(CliContext context, Vod.Alibaba.VodApi.VodClient vod, MediaKind kind, string mediaId, TimeSpan timeout)
+    {
+        if (!context.Json)
+        {
+            Console.WriteLine($"Waiting for VOD to publish {mediaId} …");
+        }
+
+        var outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, timeout, status =>
+        {
+            if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "vodStatus", mediaId, status });
+            }
+            else
+            {
+                Console.WriteLine($"VOD reports {status}");
+            }
+        }, context.Interrupt);
+        if (outcome.Ready)
+        {
+            if (context.Json)
+            {
+                CliContext.WriteJson(new { @event = "ready", mediaId, status = outcome.Status });
+            }
+            else
+            {
+                Console.WriteLine($"{mediaId} is published (Normal).");
+            }
+
+            return ExitCodes.Success;
+        }
+
+        if (context.Json)
+        {
+            CliContext.WriteJson(new { @event = "failed", code = outcome.ErrorCode, message = outcome.Message, status = outcome.Status });
+        }
+
+        Console.Error.WriteLine(outcome.Message);
+        return ExitCodes.Failed;
     }
 
     /// <summary>Refuses, as a usage error naming the option, media fields VOD would refuse.</summary>

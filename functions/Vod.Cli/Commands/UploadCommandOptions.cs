@@ -25,6 +25,11 @@ internal sealed class UploadCommandOptions
 
     public Option<bool> Force { get; } = CliOptions.Flag("--force", "upload again even if this version of the file already reached VOD");
 
+    public Option<bool> Wait { get; } = CliOptions.Flag("--wait",
+        "after the upload, wait until VOD publishes the media (status Normal) or reports it failed (UploadFail, TranscodeFail, ProduceFail, Blocked)");
+
+    public Option<TimeSpan?> WaitTimeout { get; } = CliOptions.Seconds("--wait-timeout", "with --wait: how long to wait for VOD", 86_400, TimeSpan.FromMinutes(30));
+
     public Option<string?> Include { get; } = CliOptions.Text("--include", "GLOB", "a folder: file names to upload (default: every file VOD takes)");
 
     public Option<string?> Exclude { get; } = CliOptions.Text("--exclude", "GLOB", "a folder: file names to leave out");
@@ -59,7 +64,7 @@ internal sealed class UploadCommandOptions
         Option[] all =
         [
             PartSize, Parallel, RetryCount, StepRetryCount, RetryDuration, RefreshMargin, ContentMd5, CommonOptions.Region, CommonOptions.VodEndpoint,
-            CommonOptions.CheckpointDir, CommonOptions.LogFile, Force, Include, Exclude, Jobs, CommonOptions.Json,
+            CommonOptions.CheckpointDir, CommonOptions.LogFile, Force, Wait, WaitTimeout, Include, Exclude, Jobs, CommonOptions.Json,
             Title, CateId, Tags, Description, TemplateGroupId, WorkflowId, StorageLocation, UserData, AppId,
         ];
         foreach (var option in all)
@@ -73,6 +78,9 @@ internal sealed class UploadCommandOptions
             command.Add(ImageExt);
         }
     }
+
+    /// <summary>How long <c>--wait</c> waits for VOD.</summary>
+    public TimeSpan WaitTimeoutOf(ParseResult parse) => parse.GetValue(WaitTimeout) ?? TimeSpan.FromMinutes(30);
 
     /// <summary>The engine options; the ranges were checked by the parser.</summary>
     public UploadOptions Engine(ParseResult parse)

@@ -72,6 +72,9 @@ internal static class AdminEndpoints
                 case ("POST", "media/release-transcoding"):
                     host.Lifecycle.TranscodeGate.Release();
                     break;
+                case ("POST", "faults/transcode"):
+                    host.Faults.FailTranscodes((await Read<CountRequest>(http)).Count);
+                    break;
                 case ("POST", "faults/pull"):
                 {
                     var body = await Read<PullFaultRequest>(http);

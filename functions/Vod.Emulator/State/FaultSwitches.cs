@@ -57,6 +57,7 @@ public sealed class FaultSwitches
     private int _callbackFaultCount;
     private int _refusePullCount;
     private int _failPullCount;
+    private int _failTranscodeCount;
 
     /// <summary>The HTTP status injected UploadPart failures answer with.</summary>
     public int PartFailureStatus { get; private set; } = 503;
@@ -113,6 +114,19 @@ public sealed class FaultSwitches
 
     /// <summary>Whether this pull job must fail after its download (and consume one).</summary>
     public bool TakePullFailure() => Take(ref _failPullCount);
+
+    /// <summary>The next <paramref name="count"/> videos that transcode end in <c>TranscodeFail</c> (their TranscodeComplete event says <c>fail</c>).</summary>
+    public void FailTranscodes(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_sync)
+        {
+            _failTranscodeCount = count;
+        }
+    }
+
+    /// <summary>Whether this video's transcoding must fail (and consume one).</summary>
+    public bool TakeTranscodeFailure() => Take(ref _failTranscodeCount);
 
     /// <summary>Fail the next <paramref name="count"/> UploadPart calls, and/or a <paramref name="fraction"/> of all later ones.</summary>
     public void FailUploadParts(int count, double fraction, int status, PartFailureMode mode, string? code = null)
@@ -248,6 +262,7 @@ public sealed class FaultSwitches
             VodLatency = TimeSpan.Zero;
             _refusePullCount = 0;
             _failPullCount = 0;
+            _failTranscodeCount = 0;
             PullQueueDelay = TimeSpan.Zero;
             PullCallbackName = PullCallbackName.UploadByURLComplete;
         }

@@ -11,7 +11,7 @@ namespace Vod.Emulator.VodApi;
 /// and the event callbacks, with the documented payloads and their quirks (<c>FileUrl</c> vs <c>FileURL</c>, the image
 /// event's <c>:SSS</c> time, numbers as strings in VideoAnalysisComplete).
 /// </summary>
-public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callbacks, TimeProvider time, EmulatorOptions options)
+public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callbacks, FaultSwitches faults, TimeProvider time, EmulatorOptions options)
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -126,6 +126,7 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
             ("VideoId", media.Id), ("Status", "success"), ("Width", "1920"), ("Height", "1080"), ("Duration", "12"),
             ("Bitrate", "925"), ("Fps", "30"), ("Size", s), ("EventTime", Now()), ("EventType", "VideoAnalysisComplete")));
         await Task.Delay(options.TranscodeDelay, time);
+        var fails = faults.TakeTranscodeFailure();
         lock (state.Sync)
         {
             if (!state.Media.ContainsKey(media.Id))
@@ -133,11 +134,24 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
                 return;
             }
 
-            media.Status = "Normal";
+            media.Status = fails ? "TranscodeFail" : "Normal";
             media.ModificationTime = time.GetUtcNow();
         }
 
         state.MarkChanged();
+        if (fails)
+        {
+            // VOD's TranscodeComplete when no stream succeeded: status fail, each stream's error in StreamInfos.
+            var failed = new Dictionary<string, object?>
+            {
+                ["Status"] = "fail", ["Definition"] = "LD", ["JobId"] = Guid.NewGuid().ToString("N"),
+                ["ErrorCode"] = "InvalidParameter.ResourceContentBad", ["ErrorMessage"] = "The resource content is bad.",
+            };
+            Emit(media, "TranscodeComplete", Payload(
+                ("EventTime", Now()), ("EventType", "TranscodeComplete"), ("VideoId", media.Id), ("Status", "fail"),
+                ("Extend", media.Extend), ("StreamInfos", new[] { failed })));
+            return;
+        }
 
         var stream = new Dictionary<string, object?>
         {
