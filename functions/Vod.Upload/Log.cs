@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Pull of {Source} is being submitted by another run (claimed at {ClaimedAt:o}); waiting for its job until the claim lapses at {Lapses:o}")]
     public static partial void PullClaimAwaited(ILogger logger, string source, DateTimeOffset claimedAt, DateTimeOffset lapses);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Error, Message = "Pull of {Source} was submitted as job {JobId}, but its record could not be written ({ErrorCode}): VOD makes its media without a watcher; delete it once VOD names it")]
+    public static partial void PullJobUnrecorded(ILogger logger, string source, string jobId, string errorCode);
 }

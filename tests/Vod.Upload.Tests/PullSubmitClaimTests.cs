@@ -102,9 +102,10 @@ public sealed class PullSubmitClaimTests
     [Fact]
     public async Task A_call_vod_refused_releases_the_claim_so_the_retry_submits_at_once()
     {
-        // Arrange: VOD answers the first call 503 Throttling: it created no job.
-        _vod.FailNext(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", 503, "Throttling", "Request was denied due to flow control.", "req-1", AlibabaErrorKind.Retryable));
-        await Assert.ThrowsAsync<AlibabaCloudException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
+        // Arrange: VOD answers the first call 503 Throttling: it created no job. (The port wraps VOD's error as the
+        // production adapter does.)
+        _vod.FailNext(UploadException.From(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", 503, "Throttling", "Request was denied due to flow control.", "req-1", AlibabaErrorKind.Retryable)));
+        await Assert.ThrowsAsync<UploadException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
 
         // Act: the step's retry, with the clock standing still.
         var retried = await Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -114,12 +115,14 @@ public sealed class PullSubmitClaimTests
         Assert.False(retried.Resumed);
     }
 
-    [Fact]
-    public async Task A_call_that_got_no_answer_keeps_the_claim_because_vod_may_have_taken_the_job()
+    [Theory]
+    [InlineData(0, "RequestTimeout")]
+    [InlineData(502, "InternalError")]
+    public async Task A_call_that_got_no_answer_or_a_server_error_keeps_the_claim_because_vod_may_have_taken_the_job(int status, string code)
     {
-        // Arrange: the first call's answer never came (VOD may or may not hold the job).
-        _vod.FailNext(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", 0, "RequestTimeout", "No answer within 30 s.", null, AlibabaErrorKind.Retryable));
-        await Assert.ThrowsAsync<AlibabaCloudException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
+        // Arrange: the first call's answer never came, or a gateway's 5xx did (VOD may or may not hold the job).
+        _vod.FailNext(UploadException.From(new AlibabaCloudException(AlibabaService.Vod, "UploadMediaByURL", status, code, "No answer.", null, AlibabaErrorKind.Retryable)));
+        await Assert.ThrowsAsync<UploadException>(() => Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None));
 
         // Act
         var retry = Uploader().SubmitAsync(Key, new MediaMetadata(), Options, Sign, null, CancellationToken.None);

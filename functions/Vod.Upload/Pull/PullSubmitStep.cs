@@ -82,24 +82,40 @@ internal static class PullSubmitStep
         {
             jobId = await services.Vod.SubmitAsync(Request(checkpoint, metadata, options), cancellationToken).ConfigureAwait(false);
         }
-        catch (Alibaba.Errors.AlibabaCloudException ex) when (ex.StatusCode > 0)
+        catch (UploadException ex) when (ex.InnerException is Alibaba.Errors.AlibabaCloudException answer && Refused(answer))
         {
-            // VOD answered with an error (throttled, refused): it created no job, so the claim goes and the retry submits
-            // at once instead of waiting out this run's own claim. No answer at all (a timeout, a dropped connection)
-            // keeps the claim: VOD may have taken the job, and the retry must find it first.
+            // VOD refused the call (throttled, invalid): it created no job, so the claim goes and the retry submits at
+            // once instead of waiting out this run's own claim. No answer at all (a timeout, a dropped connection) or a
+            // server error keeps the claim: VOD may have taken the job, and the retry must find it first.
             await ReleaseClaimAsync(services, key, checkpoint, stored.ETag).ConfigureAwait(false);
             throw;
         }
 
+        // Logged before it is recorded: should the record fail, the job VOD now runs is still traceable.
+        var submittedSource = Redact(checkpoint.SourceUrl);
+        Log.PullSubmitted(services.Logger, submittedSource, jobId);
         checkpoint.State = PullCheckpointState.Submitted;
         checkpoint.JobId = jobId;
         checkpoint.VodStatus = "PENDING";
         checkpoint.SubmittedAt = services.Time.GetUtcNow();
-        await SaveAsync(services, key, checkpoint, stored.ETag, cancellationToken).ConfigureAwait(false);
-        var submittedSource = Redact(checkpoint.SourceUrl);
-        Log.PullSubmitted(services.Logger, submittedSource, jobId);
+        try
+        {
+            // Not cancellable: a Ctrl+C now would lose the job id of a media VOD is already making.
+            await SaveAsync(services, key, checkpoint, stored.ETag, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (UploadException ex)
+        {
+            Log.PullJobUnrecorded(services.Logger, submittedSource, jobId, ex.Code);
+            throw;
+        }
+
         return new PullSubmission(key, jobId, MediaId: null, Resumed: false);
     }
+
+    // An answer that proves VOD took no job: a 4xx (invalid, forbidden) or throttling, whatever its status. A 5xx may
+    // come from a gateway after VOD queued the job.
+    private static bool Refused(Alibaba.Errors.AlibabaCloudException answer) =>
+        answer.StatusCode is >= 400 and < 500 || answer.Code.StartsWith("Throttling", StringComparison.Ordinal);
 
     private static async Task ReleaseClaimAsync(PullServices services, string key, PullCheckpoint checkpoint, string etag)
     {
@@ -108,7 +124,7 @@ internal static class PullSubmitStep
         {
             await services.Checkpoints.SaveAsync(key, checkpoint, etag, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is CheckpointConflictException or Azure.RequestFailedException or IOException)
+        catch (Exception failure) when (failure is not OperationCanceledException)
         {
             // Another run changed the record since this run's claim (it is not this run's to release any more), or the
             // store failed: the claim then lapses on its own, and VOD's error is what the caller must hear.
@@ -147,8 +163,9 @@ internal static class PullSubmitStep
                 return (new PullSubmission(key, found.JobId, found.MediaId, Resumed: true), null);
             }
 
-            var lapses = checkpoint.SubmitClaimedAt + ClaimLifetime;
+            // A claim stamped ahead of this clock (another instance's clock runs fast) counts from now, not from then.
             var now = services.Time.GetUtcNow();
+            var lapses = checkpoint.SubmitClaimedAt is { } claimed ? (claimed < now ? claimed : now) + ClaimLifetime : (DateTimeOffset?)null;
             if (lapses is null || lapses <= now)
             {
                 return (null, stored);
