@@ -229,9 +229,10 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task A_wait_that_runs_out_or_a_video_vod_will_not_publish_exits_3_and_a_rerun_waits_again_without_uploading()
     {
-        // Arrange: VOD keeps the video in UploadSucc (transcoding held).
+        // Arrange: VOD keeps the video in UploadSucc (transcoding held), and its transcoding will fail.
         var file = File("slow.mp4", 200_000, seed: 41);
         _emulator.Lifecycle.TranscodeGate.HoldAfter(0);
+        _emulator.Faults.FailTranscodes(1);
         try
         {
             // Act 1: the wait runs out.
@@ -244,8 +245,7 @@ public sealed class CliTests : IAsyncLifetime
             Assert.Contains($"VOD still reports {videoId} UploadSucc after 2 s; the upload itself succeeded.", stderr, StringComparison.Ordinal);
             Assert.Single(stderr.Trim().Split('\n'));
 
-            // Act 2: transcoding fails this time; the rerun finds the upload done and only waits.
-            _emulator.Faults.FailTranscodes(1);
+            // Act 2: transcoding goes on, and fails; the rerun finds the upload done and only waits.
             _emulator.Lifecycle.TranscodeGate.Release();
             var (rerunExit, rerunOut, rerunErr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--wait");
 
@@ -276,6 +276,31 @@ public sealed class CliTests : IAsyncLifetime
         var ready = stdout.Split('\n').Where(l => l.StartsWith("ready", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, ready.Count);
         Assert.All(ready, l => Assert.EndsWith("Normal", l.TrimEnd(), StringComparison.Ordinal));
+        Assert.Contains("2 uploaded", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_rerun_with_wait_waits_for_the_files_it_skips_and_fails_one_vod_will_not_publish()
+    {
+        // Arrange: both files uploaded without waiting; VOD fails the transcode of the second (the next video to arrive).
+        var folder = Path.Combine(_work, "rewait");
+        Directory.CreateDirectory(folder);
+        System.IO.File.Copy(File("a.mp4", 90_000, seed: 44), Path.Combine(folder, "a.mp4"));
+        var (firstExit, _, firstErr) = await VodProcess.RunAsync(_work, Environment(), "upload", folder);
+        Assert.True(firstExit == 0, firstErr);
+        _emulator.Faults.FailTranscodes(1);
+        System.IO.File.Copy(File("b.mp4", 95_000, seed: 45), Path.Combine(folder, "b.mp4"));
+        var (secondExit, _, secondErr) = await VodProcess.RunAsync(_work, Environment(), "upload", folder);
+        Assert.True(secondExit == 0, secondErr);
+
+        // Act: both are skipped now; the rerun waits for each.
+        var (exit, stdout, _) = await VodProcess.RunAsync(_work, Environment(), "upload", folder, "--wait");
+
+        // Assert
+        Assert.Equal(3, exit);
+        Assert.Matches(@"ready\s+a\.mp4\s+[0-9a-f]+\s+Normal", stdout);
+        Assert.Matches(@"failed\s+b\.mp4\s+VodProcessingFailed: VOD reports [0-9a-f]+ TranscodeFail", stdout);
+        Assert.Contains("0 uploaded (0 B), 1 skipped, 1 failed", stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -298,6 +323,7 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("cancel", "{file}", "--key", "k")]
     [InlineData("help", "bogus")]
     [InlineData("completion", "fish")]
+    [InlineData("upload", "{file}", "--wait-timeout", "5")]
     public async Task Usage_errors_exit_2_with_one_line(params string[] args)
     {
         var file = File("ok.mp4", 10);

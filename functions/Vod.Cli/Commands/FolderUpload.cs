@@ -69,10 +69,35 @@ internal static class FolderUpload
                     version = opened.Identity.Version;
                 }
 
+                // Stored is not yet published: with --wait a file counts (uploaded or skipped) only once VOD publishes
+                // it, and as failed when VOD will not, or not in time. A rerun skips the upload and waits again.
+                async Task<bool> PublishedAsync(MediaKind kind, string mediaId)
+                {
+                    if (!wait)
+                    {
+                        return true;
+                    }
+
+                    var outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, waitTimeout, _ => { }, token);
+                    if (outcome.Ready)
+                    {
+                        Report("ready", file, $"{mediaId}  Normal");
+                        return true;
+                    }
+
+                    Interlocked.Increment(ref failed);
+                    Report("failed", file, $"{outcome.ErrorCode}: {outcome.Message}");
+                    return false;
+                }
+
                 if (!force && history.Find(file, version) is { } earlier)
                 {
-                    Interlocked.Increment(ref skipped);
                     Report("skipped", file, $"already uploaded: {earlier.MediaId}");
+                    if (await PublishedAsync(Enum.Parse<MediaKind>(earlier.Kind), earlier.MediaId))
+                    {
+                        Interlocked.Increment(ref skipped);
+                    }
+
                     return;
                 }
 
@@ -84,22 +109,11 @@ internal static class FolderUpload
                         history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
                     }
 
-                    Interlocked.Increment(ref uploaded);
-                    Interlocked.Add(ref bytes, result.Size);
                     Report("uploaded", file, $"{result.MediaId}  {Units.Bytes(result.Size)}");
-                    if (wait)
+                    if (await PublishedAsync(result.Kind, result.MediaId))
                     {
-                        // Stored is not yet published: the file counts as failed when VOD will not publish it in time.
-                        var outcome = await MediaReadiness.WaitAsync(vod, result.Kind, result.MediaId, waitTimeout, _ => { }, token);
-                        if (outcome.Ready)
-                        {
-                            Report("ready", file, $"{result.MediaId}  Normal");
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref failed);
-                            Report("failed", file, $"{outcome.ErrorCode}: {outcome.Message}");
-                        }
+                        Interlocked.Increment(ref uploaded);
+                        Interlocked.Add(ref bytes, result.Size);
                     }
                 }
                 catch (UploadException ex)

@@ -41,6 +41,11 @@ internal static class UploadCommand
         var engineOptions = options.Engine(parse);
         var metadata = options.Media(parse, image);
 
+        if (parse.GetResult(options.WaitTimeout) is { Implicit: false } && !parse.GetValue(options.Wait))
+        {
+            throw new UsageException("--wait-timeout is the limit of --wait: add --wait, or leave it out.");
+        }
+
         // Fields VOD would refuse are the caller's mistake whatever happens next (a skip, a resume, a folder).
         CheckFields(metadata, image ? MediaKind.Image : MediaKind.Video, image ? "check.png" : "check.mp4");
         if (Directory.Exists(argument))
@@ -161,17 +166,33 @@ internal static class UploadCommand
             Console.WriteLine($"Waiting for VOD to publish {mediaId} …");
         }
 
-        var outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, timeout, status =>
+        ReadinessOutcome outcome;
+        try
         {
+            outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, timeout, status =>
+            {
+                if (context.Json)
+                {
+                    CliContext.WriteJson(new { @event = "vodStatus", mediaId, status });
+                }
+                else
+                {
+                    Console.WriteLine($"VOD reports {status}");
+                }
+            }, context.Interrupt);
+        }
+        catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
+        {
+            // The upload is done and recorded; only the wait stopped.
             if (context.Json)
             {
-                CliContext.WriteJson(new { @event = "vodStatus", mediaId, status });
+                CliContext.WriteJson(new { @event = "interrupted", resumable = true });
             }
-            else
-            {
-                Console.WriteLine($"VOD reports {status}");
-            }
-        }, context.Interrupt);
+
+            Console.Error.WriteLine($"Interrupted while waiting for VOD; {mediaId} is uploaded. Run the same command again to wait again (the upload is skipped).");
+            return ExitCodes.Interrupted;
+        }
+
         if (outcome.Ready)
         {
             if (context.Json)
@@ -191,7 +212,7 @@ internal static class UploadCommand
             CliContext.WriteJson(new { @event = "failed", code = outcome.ErrorCode, message = outcome.Message, status = outcome.Status });
         }
 
-        Console.Error.WriteLine(outcome.Message);
+        Console.Error.WriteLine($"{outcome.ErrorCode}: {outcome.Message}");
         return ExitCodes.Failed;
     }
 

@@ -107,6 +107,8 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
 
     private async Task TranscodeAsync(MediaRecord media, long size)
     {
+        // Decided as the video arrives, so "the next N videos" fail in the order they arrived.
+        var fails = faults.TakeTranscodeFailure();
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, options.TranscodeDelay.TotalMilliseconds / 4)), time);
         await TranscodeGate.PassAsync(CancellationToken.None);
         lock (state.Sync)
@@ -126,7 +128,6 @@ public sealed class MediaLifecycle(EmulatorState state, CallbackDispatcher callb
             ("VideoId", media.Id), ("Status", "success"), ("Width", "1920"), ("Height", "1080"), ("Duration", "12"),
             ("Bitrate", "925"), ("Fps", "30"), ("Size", s), ("EventTime", Now()), ("EventType", "VideoAnalysisComplete")));
         await Task.Delay(options.TranscodeDelay, time);
-        var fails = faults.TakeTranscodeFailure();
         lock (state.Sync)
         {
             if (!state.Media.ContainsKey(media.Id))
