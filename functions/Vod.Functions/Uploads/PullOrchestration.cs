@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Vod.Upload;
 using Vod.Upload.Engine;
 using Vod.Upload.Pull;
+using Vod.Upload.Workflow;
 
 namespace Vod.Functions.Uploads;
 
@@ -65,7 +66,7 @@ public static partial class PullOrchestration
         var pulled = outcome.Result!;
         var size = pulled.Size ?? plan.ExpectedBytes;
         var result = new UploadResult(pulled.MediaId, MediaKind.Video, size, 0, string.Empty, string.Empty, null, null);
-        var confirmed = await context.CallActivityAsync<Upload.Workflow.StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), result);
+        var confirmed = await context.CallActivityAsync<StepResult<string>>(nameof(UploadActivities.ConfirmMediaStatus), result);
         status.BytesUploaded = size;
         steps.SetPhase("succeeded");
         if (!context.IsReplaying)
