@@ -54,19 +54,9 @@ public sealed class ReplayTests : IAsyncLifetime
             [nameof(UploadActivities.CompleteUpload)] = async input => await _harness.Activities.CompleteUpload(Json.Deserialize<SessionJob>(input)!),
             [nameof(UploadActivities.CleanUpUpload)] = async input => await _harness.Activities.CleanUpUpload(Json.Deserialize<UploadSession>(input)!),
         };
-        // The orchestrators log through the runner's logger factory, as under the host: every line lands in orchestratorLogs.
-        var orchestratorLogs = new Testing.RecordingLoggerProvider();
-        using var logging = new ServiceCollection()
-            .AddLogging(builder => builder.AddProvider(orchestratorLogs).SetMinimumLevel(LogLevel.Trace))
-            .BuildServiceProvider();
-        var orchestrators = new Dictionary<string, Func<string, string>>
-        {
-            [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
-                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!), logging),
-            [nameof(UploadOrchestration.PartRangeOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<PartRangeJob, PartRangeResult>(
-                request, async (context, input) => (PartRangeResult?)await UploadOrchestration.RunRangeAsync(context, input!), logging),
-        };
-        var driver = new EpisodeDriver(orchestrators, activities);
+        using var orchestratorLogs = new Testing.RecordingLoggerProvider();
+        using var logging = OrchestratorLogging(orchestratorLogs);
+        var driver = new EpisodeDriver(Orchestrators(logging), activities);
 
         // Act
         var completed = await driver.RunAsync(job.UploadId, nameof(UploadOrchestration.UploadOrchestrator), Json.Serialize(job)!);
@@ -129,16 +119,9 @@ public sealed class ReplayTests : IAsyncLifetime
             [nameof(UploadActivities.RecordMedia)] = async input => await _harness.Activities.RecordMedia(Json.Deserialize<RecordMediaJob>(input)!),
             [nameof(UploadActivities.ConfirmMediaStatus)] = async input => await _harness.Activities.ConfirmMediaStatus(Json.Deserialize<UploadResult>(input)!),
         };
-        var orchestratorLogs = new Testing.RecordingLoggerProvider();
-        using var logging = new ServiceCollection()
-            .AddLogging(builder => builder.AddProvider(orchestratorLogs).SetMinimumLevel(LogLevel.Trace))
-            .BuildServiceProvider();
-        var orchestrators = new Dictionary<string, Func<string, string>>
-        {
-            [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
-                request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!), logging),
-        };
-        var driver = new EpisodeDriver(orchestrators, activities);
+        using var orchestratorLogs = new Testing.RecordingLoggerProvider();
+        using var logging = OrchestratorLogging(orchestratorLogs);
+        var driver = new EpisodeDriver(Orchestrators(logging), activities);
 
         // Act
         var completed = await driver.RunAsync(job.UploadId, nameof(UploadOrchestration.UploadOrchestrator), Json.Serialize(job)!);
@@ -160,6 +143,19 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Equal(OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration, action.OrchestratorActionTypeCase);
         Assert.Equal(driver.Results[job.UploadId], action.CompleteOrchestration.Result);
     }
+
+    // The orchestrators log through the runner's logger factory, as under the host: every line lands in `logs`.
+    private static ServiceProvider OrchestratorLogging(Testing.RecordingLoggerProvider logs) =>
+        new ServiceCollection().AddLogging(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)).BuildServiceProvider();
+
+    // The app's orchestrators as the Functions worker runs them (the gRPC runner), by name.
+    private static Dictionary<string, Func<string, string>> Orchestrators(ServiceProvider logging) => new()
+    {
+        [nameof(UploadOrchestration.UploadOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<UploadJob, UploadOutcome>(
+            request, async (context, input) => (UploadOutcome?)await UploadOrchestration.RunAsync(context, input!), logging),
+        [nameof(UploadOrchestration.PartRangeOrchestrator)] = request => GrpcOrchestrationRunner.LoadAndRun<PartRangeJob, PartRangeResult>(
+            request, async (context, input) => (PartRangeResult?)await UploadOrchestration.RunRangeAsync(context, input!), logging),
+    };
 
     /// <summary>
     /// A minimal orchestration backend: it keeps each instance's history, hands the runner the past and one new event
