@@ -188,16 +188,17 @@ public sealed class PullWorkflowTests
     [Fact]
     public async Task Waiting_past_the_timeout_fails_PullTimedOut_retryable_and_keeps_the_job()
     {
-        // Polls at 0 s and 4 s; the next wait (8 s) would end at 12 s, past the 10 s allowed.
+        // Polls at 0 s and 4 s; the next wait (8 s) is cut to the 6 s left, and the poll at 10 s is the last.
         var options = Options with { Polling = Options.Polling with { Timeout = TimeSpan.FromSeconds(10) } };
         var steps = new FakePullSteps().Poll(FakePullSteps.Running(), times: 5);
 
         var outcome = await PullWorkflow.RunAsync(steps, options);
 
         Assert.Equal((UploadErrorCodes.PullTimedOut, UploadErrorKind.Retryable, PullJobEnd.Unknown), (outcome.Failure!.Code, outcome.Failure.Kind, outcome.End));
-        Assert.Contains("job-1 is still PENDING", outcome.Failure.Message, StringComparison.Ordinal);
-        Assert.Equal(2, steps.Count("poll"));
-        Assert.Equal([TimeSpan.FromSeconds(4)], steps.Waits);
+        Assert.Contains("job-1 is still PENDING after 10 s", outcome.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, steps.Count("poll"));
+        Assert.Equal([TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6)], steps.Waits);
+        Assert.Equal(TimeSpan.FromSeconds(10), steps.Now - FakePullSteps.Start);
         Assert.Equal(0, steps.Count("cleanup"));
     }
 

@@ -146,12 +146,18 @@ public static class PullWorkflow
     private static PullDecision AfterPoll(UploadFailure? failure, PullState? state, PullRun run, TimeSpan elapsed, PullWorkflowOptions options)
     {
         var delay = options.Polling.PollDelay(options.PollsBefore + run.Polls);
+        if (options.Polling.Timeout is { } limit && limit - elapsed < delay)
+        {
+            // The last wait ends at the timeout, not before it: the job gets all the time it was given, and one last poll.
+            delay = limit - elapsed > TimeSpan.Zero ? limit - elapsed : TimeSpan.Zero;
+        }
+
         var polled = run with { Polls = run.Polls + 1 };
         if (failure is not null)
         {
             if (failure.Kind == UploadErrorKind.Retryable && run.Unanswered + 1 < MaxUnansweredPolls)
             {
-                return TimedOut(polled, elapsed + delay, options) ?? new PullDecision(PullPhase.Poll, delay, polled with { Unanswered = run.Unanswered + 1 });
+                return TimedOut(polled, elapsed, options) ?? new PullDecision(PullPhase.Poll, delay, polled with { Unanswered = run.Unanswered + 1 });
             }
 
             return Fail(failure, polled, PullJobEnd.Unknown);
@@ -170,7 +176,7 @@ public static class PullWorkflow
             return new PullDecision(PullPhase.Check, TimeSpan.Zero, polled);
         }
 
-        if (TimedOut(polled, elapsed + delay, options) is { } timedOut)
+        if (TimedOut(polled, elapsed, options) is { } timedOut)
         {
             return timedOut;
         }
@@ -181,10 +187,10 @@ public static class PullWorkflow
     }
 
     // Giving up waiting is not a failure of VOD's job: it stays recorded, and a rerun watches it again.
-    private static PullDecision? TimedOut(PullRun run, TimeSpan elapsedAfterWait, PullWorkflowOptions options) =>
-        options.Polling.Timeout is { } timeout && elapsedAfterWait > timeout
+    private static PullDecision? TimedOut(PullRun run, TimeSpan elapsed, PullWorkflowOptions options) =>
+        options.Polling.Timeout is { } timeout && elapsed >= timeout
             ? Fail(new UploadFailure(UploadErrorCodes.PullTimedOut, UploadErrorKind.Retryable,
-                $"VOD's pull job {run.JobId} is still {run.VodStatus ?? "PENDING"} after {timeout}; run the pull again to keep waiting."), run, PullJobEnd.Unknown)
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"VOD's pull job {run.JobId} is still {run.VodStatus ?? "PENDING"} after {timeout.TotalSeconds:0.#} s.")), run, PullJobEnd.Unknown)
             : null;
 
     private static PullDecision RetryOrFail(PullPhase phase, UploadFailure failure, PullRun run, PullWorkflowOptions options) =>
