@@ -87,7 +87,7 @@ public sealed class EmulatorOptions
         {
             switch (name.ToLowerInvariant())
             {
-                case "urls": options.Urls = value; break;
+                case "urls": options.Urls = ParseUrls(name, value); break;
                 case "access-key-id": options.AccessKeyId = value; break;
                 case "access-key-secret": options.AccessKeySecret = value; break;
                 case "callback-url": options.CallbackUrl = ParseUri(name, value); break;
@@ -115,6 +115,18 @@ public sealed class EmulatorOptions
         value.Length is >= 3 and <= 63 && value.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && value[0] != '-' && value[^1] != '-'
             ? value
             : throw new ArgumentException($"--bucket must be an OSS bucket name (3-63 lower-case letters, digits and hyphens), not '{value}'.");
+
+    // Kestrel's form: absolute http(s) URLs separated by ';', where the host may be '*' or '+' (every address).
+    private static string ParseUrls(string name, string value)
+    {
+        var urls = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+        {
+            ParseUri(name, url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
+        }
+
+        return urls.Length > 0 ? string.Join(';', urls) : throw new ArgumentException($"--{name} needs at least one URL.");
+    }
 
     private static Uri ParseUri(string name, string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"

@@ -43,6 +43,12 @@ catch (InvalidDataException ex)
     Console.Error.WriteLine("vod-emulator: " + ex.Message);
     return 2;
 }
+catch (IOException ex)
+{
+    // Kestrel could not bind (the port is taken, or the address is not this machine's): the --urls given cannot be used.
+    Console.Error.WriteLine($"vod-emulator: cannot listen on {options.Urls}: {ex.InnerException?.Message ?? ex.Message} Choose another with --urls.");
+    return 2;
+}
 
 await using (host)
 {

@@ -105,6 +105,11 @@ public sealed class IntrospectionTests : IAsyncLifetime
 
         (await _emulator.Http.GetAsync(new Uri(_emulator.Host.BaseUri, "?Action=GetVideoInfo&VideoId=x&Signature=RPC-SIGNATURE&SecurityToken=RPC-TOKEN&AccessKeySecret=NEVER"))).Dispose();
 
+        // A pull's source URL travels as a value, with its SAS.
+        var sas = "https://acct.blob.core.windows.net/media/a.mp4?sv=2025-01-05&se=2030-01-01T00%3A00%3A00Z&sp=r&sig=SAS-SIGNATURE";
+        var metadata = $"[{{\"SourceURL\":\"{sas}\",\"Title\":\"a\"}}]";
+        (await _emulator.Http.GetAsync(new Uri(_emulator.Host.BaseUri, $"?Action=UploadMediaByURL&UploadURLs={Uri.EscapeDataString(sas)}&UploadMetadatas={Uri.EscapeDataString(metadata)}&Signature=x"))).Dispose();
+
         var file = Path.Combine(_emulator.Host.DataDirectory, "requests.jsonl");
         var lines = await ReadSharedAsync(file);
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
@@ -115,7 +120,7 @@ public sealed class IntrospectionTests : IAsyncLifetime
         Assert.Contains(entries, e => e.GetProperty("status").GetInt32() == 403 && e.GetProperty("target").GetString()!.Contains("Signature=***", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.True(e.GetProperty("durationMs").GetDouble() >= 0));
         var all = string.Join('\n', lines);
-        foreach (var secret in new[] { credential.AccessKeySecret, credential.SecurityToken!, Uri.EscapeDataString(credential.SecurityToken!), "SIGNATURE-VALUE", "RPC-SIGNATURE", "RPC-TOKEN", "NEVER", EmulatorOptions.DevAccessKeySecret })
+        foreach (var secret in new[] { credential.AccessKeySecret, credential.SecurityToken!, Uri.EscapeDataString(credential.SecurityToken!), "SIGNATURE-VALUE", "RPC-SIGNATURE", "RPC-TOKEN", "NEVER", "SAS-SIGNATURE", EmulatorOptions.DevAccessKeySecret })
         {
             Assert.DoesNotContain(secret, all);
         }

@@ -27,6 +27,8 @@ public sealed class StandaloneTests
     [InlineData("--credential-lifetime", "-5")]
     [InlineData("--region")]
     [InlineData("--bucket", "Not_A_Bucket")]
+    [InlineData("--urls", "notaurl")]
+    [InlineData("--urls", "ftp://127.0.0.1:21")]
     public void Bad_options_are_refused_with_a_message(params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(args, _ => null));
@@ -81,6 +83,35 @@ public sealed class StandaloneTests
             await process.WaitForExitAsync();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Kestrel_urls_for_every_address_are_taken_as_they_are()
+    {
+        var options = EmulatorOptions.Parse(["--urls", "http://*:5080;http://+:5081"], _ => null);
+
+        Assert.Equal("http://*:5080;http://+:5081", options.Urls);
+    }
+
+    [Fact]
+    public async Task A_port_already_taken_is_one_line_and_exit_2_not_a_crash()
+    {
+        // Arrange: something listens on the port.
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var dll = typeof(EmulatorHost).Assembly.Location;
+
+        // Act
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        // Assert
+        Assert.Equal(2, process.ExitCode);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains($"cannot listen on http://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

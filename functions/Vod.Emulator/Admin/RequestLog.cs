@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -44,6 +45,9 @@ internal sealed class RequestLog : IDisposable
     public const string ActionItem = "vod-emulator.action";
 
     private static readonly string[] SecretNameParts = ["signature", "token", "secret", "credential"];
+
+    // The access parameters of a URL inside a value: an Azure SAS's sig, an OSS or S3 signature, a security token.
+    private static readonly Regex NestedSecret = new(@"(?i)\b(sig|signature|x-oss-signature|x-amz-signature|security-token|x-oss-security-token|securitytoken)=[^&""\s,}\]]*", RegexOptions.Compiled);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -163,6 +167,12 @@ internal sealed class RequestLog : IDisposable
             if (eq >= 0 && SecretNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase)))
             {
                 redacted.Append(pair, 0, eq + 1).Append("***");
+            }
+            else if (eq >= 0 && NestedSecret.IsMatch(Uri.UnescapeDataString(pair[(eq + 1)..])))
+            {
+                // A URL passed as a value (UploadMediaByURL's UploadURLs, or the same URL inside UploadMetadatas' JSON)
+                // carries its own SAS or OSS signature.
+                redacted.Append(pair, 0, eq + 1).Append(Uri.EscapeDataString(NestedSecret.Replace(Uri.UnescapeDataString(pair[(eq + 1)..]), "$1=***")));
             }
             else
             {
