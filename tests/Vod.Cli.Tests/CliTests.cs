@@ -263,6 +263,27 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wait_while_vod_does_not_answer_says_so_and_lasts_the_whole_timeout()
+    {
+        // Arrange: uploaded; then VOD answers every call with Throttling.
+        var file = File("silent.mp4", 100_000, seed: 47);
+        var (firstExit, _, firstErr) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+        Assert.True(firstExit == 0, firstErr);
+        _emulator.Faults.ThrottleVod(10_000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Act
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--wait", "--wait-timeout", "3");
+
+        // Assert: said once, not silent; the message names the silence; the deadline was waited out.
+        _emulator.Faults.ThrottleVod(0);
+        Assert.Equal(3, exit);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "did not answer \\(Throttling"));
+        Assert.Contains("WaitTimedOut: VOD at 127.0.0.1 did not answer (Throttling", stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3), $"gave up after {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_folder_with_wait_reports_each_file_ready()
     {
         var folder = Path.Combine(_work, "waitdir");
@@ -299,8 +320,8 @@ public sealed class CliTests : IAsyncLifetime
         // Assert
         Assert.Equal(3, exit);
         Assert.Matches(@"ready\s+a\.mp4\s+[0-9a-f]+\s+Normal", stdout);
-        Assert.Matches(@"failed\s+b\.mp4\s+VodProcessingFailed: VOD reports [0-9a-f]+ TranscodeFail", stdout);
-        Assert.Contains("0 uploaded (0 B), 1 skipped, 1 failed", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"unpublished\s+b\.mp4\s+VodProcessingFailed: VOD reports [0-9a-f]+ TranscodeFail", stdout);
+        Assert.Contains("0 uploaded (0 B), 2 skipped, 0 failed; 1 not published by VOD", stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -324,6 +345,8 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("help", "bogus")]
     [InlineData("completion", "fish")]
     [InlineData("upload", "{file}", "--wait-timeout", "5")]
+    [InlineData("upload", "{file}", "--include", "*.mp4")]
+    [InlineData("pull", "https://acct.blob.core.windows.net/media/old.mp4?sv=2025-01-05&se=2020-01-01T00%3A00%3A00Z&sp=r&sig=b2xk")]
     public async Task Usage_errors_exit_2_with_one_line(params string[] args)
     {
         var file = File("ok.mp4", 10);
@@ -457,6 +480,32 @@ public sealed class CliTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(elsewhere, ".vod_checkpoint")));
     }
 
+    [Fact]
+    public async Task A_file_uploaded_to_one_vod_is_uploaded_again_to_another_and_skipped_only_where_it_went()
+    {
+        // Arrange: uploaded to this emulator; a second one stands for another VOD (another region, or VOD itself).
+        var file = File("twice.mp4", 150_000, seed: 46);
+        var (firstExit, _, firstErr) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+        Assert.True(firstExit == 0, firstErr);
+        await using var other = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = "http://127.0.0.1:0", TranscodeDelay = TimeSpan.FromMilliseconds(100) });
+        var otherEndpoint = other.BaseUri.GetLeftPart(UriPartial.Authority);
+
+        // Act
+        var (exit, stdout, stderr) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--vod-endpoint", otherEndpoint);
+        var (againExit, again, _) = await VodProcess.RunAsync(_work, Environment(), "upload", file, "--vod-endpoint", otherEndpoint);
+        var (homeExit, home, _) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+
+        // Assert: one video in each VOD; each skip names the VOD it refers to.
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("Already uploaded", stdout, StringComparison.Ordinal);
+        Assert.Single(other.State.Media);
+        Assert.Single(_emulator.State.Media);
+        Assert.Equal((0, 0), (againExit, homeExit));
+        Assert.Contains($"Already uploaded to {other.BaseUri.Host} on", again, StringComparison.Ordinal);
+        Assert.Contains(other.State.Media.Keys.Single(), again, StringComparison.Ordinal);
+        Assert.Contains(_emulator.State.Media.Keys.Single(), home, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--parallel", "99999999999")]
     [InlineData("--retry-duration", "Infinity")]
@@ -584,7 +633,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(data, System.IO.File.ReadAllBytes(_emulator.State.Objects.Values.Single().FilePath));
         var (againExit, again, _) = await VodProcess.RunAsync(_work, Environment(), "pull", secondSas.ToString());
         Assert.Equal(0, againExit);
-        Assert.Contains($"Already pulled on", again);
+        Assert.Contains($"Already pulled to 127.0.0.1 on", again);
         Assert.Contains(video.Id, again);
         Assert.Single(_emulator.State.Media.Values);
         var logs = string.Join('\n', Directory.GetFiles(Path.Combine(StateHome, "vod", "logs")).Select(System.IO.File.ReadAllText));
@@ -649,7 +698,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(("pullJob", "http://127.0.0.1:9/media/queued.mp4", "PENDING"), (job.GetProperty("event").GetString(), job.GetProperty("url").GetString(), job.GetProperty("vodStatus").GetString()));
         var jobId = job.GetProperty("jobId").GetString()!;
         Assert.True(cancelExit == 0, cancelError);
-        Assert.Contains($"Cancelled the pull job {jobId}", cancelled, StringComparison.Ordinal);
+        Assert.Contains($"Stopped watching the pull job {jobId}", cancelled, StringComparison.Ordinal);
         Assert.Contains("may create a video later", cancelled, StringComparison.Ordinal);
         Assert.Equal(0, afterExit);
         Assert.Contains("No unfinished uploads", after, StringComparison.Ordinal);

@@ -49,12 +49,12 @@ internal static class CancelCommand
         if (key is not null)
         {
             keys.Add(key);
-            what = $"checkpoint '{key}'";
+            what = $"key '{key}'";
         }
         else
         {
             var location = BlobUrlSource.IsUrl(file!) ? BlobUrlSource.Parse(file!).Location : Path.GetFullPath(file!);
-            what = $"the upload of '{location}'";
+            what = $"'{location}'";
             await foreach (var stored in store.ListAsync(context.Interrupt))
             {
                 if (stored.Checkpoint.Identity.Location == location)
@@ -182,7 +182,10 @@ internal static class CancelCommand
         }
 
         var media = result.MediaId is null ? string.Empty : result.MediaDeleted ? $"; its video {result.MediaId} is deleted" : $"; its video {result.MediaId} is kept";
-        Console.WriteLine($"Cancelled the pull job {jobId ?? "(never submitted)"}: its record is removed{media}.");
+        // VOD cannot stop a queued job: then only the watching ends, and the line says so rather than "cancelled".
+        Console.WriteLine(result.JobMayStillRun
+            ? $"Stopped watching the pull job {jobId ?? "(being submitted)"}: its record is removed{media}."
+            : $"Cancelled the pull job {jobId ?? "(never submitted)"}: its record is removed{media}.");
         if (result.JobMayStillRun)
         {
             Console.WriteLine($"VOD cannot cancel a job still in its queue: job {jobId} may create a video later; delete it in the VOD console if it does.");
@@ -198,7 +201,7 @@ internal static class CancelCommand
             CliContext.WriteJson(new { @event = "notFound", what });
         }
 
-        Console.Error.WriteLine($"No unfinished upload of {what} in {context.CheckpointDir}.");
+        Console.Error.WriteLine($"Nothing to cancel: no unfinished upload of {what} in {context.CheckpointDir}.");
         return ExitCodes.Failed;
     }
 }

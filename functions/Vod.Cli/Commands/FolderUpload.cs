@@ -38,18 +38,18 @@ internal static class FolderUpload
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http);
         var (wait, waitTimeout) = (parse.GetValue(options.Wait), options.WaitTimeoutOf(parse));
-        var history = new UploadHistory(StateDirectory.History);
+        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
         var force = parse.GetValue(options.Force);
         var gate = new Lock();
-        int uploaded = 0, skipped = 0, failed = 0;
+        int uploaded = 0, skipped = 0, failed = 0, notPublished = 0;
         long bytes = 0;
-        void Report(string status, string file, string detail)
+        void Report(string status, string file, string? mediaId, string detail)
         {
             lock (gate)
             {
                 if (context.Json)
                 {
-                    CliContext.WriteJson(new { @event = "file", status, file, detail });
+                    CliContext.WriteJson(new { @event = "file", status, file, mediaId, detail });
                 }
                 else
                 {
@@ -69,35 +69,31 @@ internal static class FolderUpload
                     version = opened.Identity.Version;
                 }
 
-                // Stored is not yet published: with --wait a file counts (uploaded or skipped) only once VOD publishes
-                // it, and as failed when VOD will not, or not in time. A rerun skips the upload and waits again.
-                async Task<bool> PublishedAsync(MediaKind kind, string mediaId)
+                // Stored is not yet published: with --wait each file uploaded (or skipped as uploaded before) is then
+                // either ready or not published (VOD gave up on it, or the wait ran out). A rerun skips it and waits again.
+                async Task WaitForVodAsync(MediaKind kind, string mediaId)
                 {
                     if (!wait)
                     {
-                        return true;
+                        return;
                     }
 
-                    var outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, waitTimeout, _ => { }, token);
+                    var outcome = await MediaReadiness.WaitAsync(vod, kind, mediaId, waitTimeout, _ => { }, _ => { }, token);
                     if (outcome.Ready)
                     {
-                        Report("ready", file, $"{mediaId}  Normal");
-                        return true;
+                        Report("ready", file, mediaId, $"{mediaId}  Normal");
+                        return;
                     }
 
-                    Interlocked.Increment(ref failed);
-                    Report("failed", file, $"{outcome.ErrorCode}: {outcome.Message}");
-                    return false;
+                    Interlocked.Increment(ref notPublished);
+                    Report("unpublished", file, mediaId, $"{outcome.ErrorCode}: {outcome.Message}");
                 }
 
                 if (!force && history.Find(file, version) is { } earlier)
                 {
-                    Report("skipped", file, $"already uploaded: {earlier.MediaId}");
-                    if (await PublishedAsync(Enum.Parse<MediaKind>(earlier.Kind), earlier.MediaId))
-                    {
-                        Interlocked.Increment(ref skipped);
-                    }
-
+                    Interlocked.Increment(ref skipped);
+                    Report("skipped", file, earlier.MediaId, $"already uploaded: {earlier.MediaId}");
+                    await WaitForVodAsync(Enum.Parse<MediaKind>(earlier.Kind), earlier.MediaId);
                     return;
                 }
 
@@ -109,17 +105,15 @@ internal static class FolderUpload
                         history.Add(new UploadRecord(file, version, result.Size, result.Kind.ToString(), result.MediaId, result.ImageUrl, result.FileUrl, DateTimeOffset.UtcNow));
                     }
 
-                    Report("uploaded", file, $"{result.MediaId}  {Units.Bytes(result.Size)}");
-                    if (await PublishedAsync(result.Kind, result.MediaId))
-                    {
-                        Interlocked.Increment(ref uploaded);
-                        Interlocked.Add(ref bytes, result.Size);
-                    }
+                    Interlocked.Increment(ref uploaded);
+                    Interlocked.Add(ref bytes, result.Size);
+                    Report("uploaded", file, result.MediaId, $"{result.MediaId}  {Units.Bytes(result.Size)}");
+                    await WaitForVodAsync(result.Kind, result.MediaId);
                 }
                 catch (UploadException ex)
                 {
                     Interlocked.Increment(ref failed);
-                    Report("failed", file, UploadCommand.Describe(ex));
+                    Report("failed", file, null, UploadCommand.Describe(ex));
                 }
             });
         }
@@ -131,14 +125,15 @@ internal static class FolderUpload
 
         if (context.Json)
         {
-            CliContext.WriteJson(new { @event = "summary", uploaded, skipped, failed, bytes });
+            CliContext.WriteJson(new { @event = "summary", uploaded, skipped, failed, bytes, notPublished = wait ? notPublished : (int?)null });
         }
         else
         {
-            Console.WriteLine($"{uploaded} uploaded ({Units.Bytes(bytes)}), {skipped} skipped, {failed} failed");
+            var unpublished = wait ? $"; {notPublished} not published by VOD" : string.Empty;
+            Console.WriteLine($"{uploaded} uploaded ({Units.Bytes(bytes)}), {skipped} skipped, {failed} failed{unpublished}");
         }
 
-        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        return failed == 0 && notPublished == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
     private static MediaKind? TryKind(string file)

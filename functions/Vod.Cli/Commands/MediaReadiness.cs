@@ -33,35 +33,45 @@ internal static class MediaReadiness
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(10);
 
-    /// <summary>Waits until VOD reports <paramref name="mediaId"/> Normal or failed, or <paramref name="timeout"/> passes.</summary>
-    public static async Task<ReadinessOutcome> WaitAsync(VodClient vod, MediaKind kind, string mediaId, TimeSpan timeout, Action<string> onStatus, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until VOD reports <paramref name="mediaId"/> Normal or failed, or <paramref name="timeout"/> has passed (the
+    /// last question is asked at the deadline). <paramref name="onStatus"/> hears each new status;
+    /// <paramref name="onUnanswered"/> hears the error code when VOD stops answering (once per silence).
+    /// </summary>
+    public static async Task<ReadinessOutcome> WaitAsync(
+        VodClient vod, MediaKind kind, string mediaId, TimeSpan timeout, Action<string> onStatus, Action<string> onUnanswered, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var pause = FirstPause;
         string? status = null;
+        string? silence = null;
         while (true)
         {
-            string? now;
             try
             {
-                now = kind == MediaKind.Image
+                var now = kind == MediaKind.Image
                     ? (await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = mediaId }, cancellationToken).ConfigureAwait(false)).ImageInfo.Status
                     : (await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = mediaId }, cancellationToken).ConfigureAwait(false)).Video.Status;
+                silence = null;
+                if (now is not null && now != status)
+                {
+                    status = now;
+                    onStatus(now);
+                }
             }
             catch (AlibabaCloudException ex) when (ex.Kind == AlibabaErrorKind.Retryable)
             {
-                // Throttled or briefly unreachable: the media goes on in VOD; ask again after the pause.
-                now = status;
+                // Throttled or unreachable: the media goes on in VOD; say so once, and ask again after the pause.
+                if (silence is null)
+                {
+                    onUnanswered(ex.Code);
+                }
+
+                silence = ex.Code;
             }
             catch (AlibabaCloudException ex)
             {
                 return new ReadinessOutcome(status, ex.Code, $"VOD could not say where {mediaId} stands: {ex.Code} from {vod.Endpoint.Host}: {ex.ServiceMessage}");
-            }
-
-            if (now is not null && now != status)
-            {
-                status = now;
-                onStatus(now);
             }
 
             if (status == "Normal")
@@ -74,12 +84,17 @@ internal static class MediaReadiness
                 return new ReadinessOutcome(status, ProcessingFailed, $"VOD reports {mediaId} {status}: the object was stored, but VOD will not publish it. 'vod info {mediaId}' shows VOD's view.");
             }
 
-            if (clock.Elapsed + pause > timeout)
+            var left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
             {
-                return new ReadinessOutcome(status, WaitTimedOut, $"VOD still reports {mediaId} {status ?? "nothing"} after {timeout.TotalSeconds:0} s; the upload itself succeeded. 'vod info {mediaId}' shows where it stands.");
+                var seconds = timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                var where = silence is not null
+                    ? $"VOD at {vod.Endpoint.Host} did not answer ({silence}) at the end of {seconds} s"
+                    : $"VOD still reports {mediaId} {status ?? "nothing"} after {seconds} s";
+                return new ReadinessOutcome(status, WaitTimedOut, $"{where}; the upload itself succeeded. 'vod info {mediaId}' shows where it stands.");
             }
 
-            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
             pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
         }
     }

@@ -75,6 +75,12 @@ internal static class PullCommand
                 : $"VOD pulls video and audio files only, not '.{named}' (name the real one with --file-extension).");
         }
 
+        if (PullUploader.SasExpiry(source) is { } expiry && expiry <= DateTimeOffset.UtcNow)
+        {
+            // VOD would queue the job and fail it with PullUrlExpired, making a video that never completes.
+            throw new UsageException($"The URL's SAS expired at {expiry:u}: VOD could not read it. Pass a URL with a fresh SAS.");
+        }
+
         var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6)) : null;
         var options = new PullOptions
         {
@@ -95,7 +101,9 @@ internal static class PullCommand
 
         // This URL already reached VOD: say so instead of creating another video (--force pulls it again). The history
         // names the URL without its access parameters, so neither a SAS nor a fresh one for the same blob matters.
-        var history = new UploadHistory(StateDirectory.History);
+        using var http = new HttpClient();
+        var vod = context.VodApi(http);
+        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
         var location = PullUrls.Identity(source);
         if (!parse.GetValue(Force) && history.Find(location, PulledVersion) is { } earlier)
         {
@@ -105,14 +113,12 @@ internal static class PullCommand
             }
             else
             {
-                Console.WriteLine($"Already pulled on {earlier.UploadedAt:u}: VideoId: {earlier.MediaId}. Use --force to pull it again.");
+                Console.WriteLine($"Already pulled to {vod.Endpoint.Host} on {earlier.UploadedAt:u}: VideoId: {earlier.MediaId}. Use --force to pull it again.");
             }
 
             return ExitCodes.Success;
         }
 
-        using var http = new HttpClient();
-        var vod = context.VodApi(http);
         var uploader = new PullUploader(vod, PullJobs.Store(context.CheckpointDir), logger: context.Log<PullUploader>(vod));
         var reporter = new PullReporter(Console.Out, context.Json);
 
@@ -156,7 +162,9 @@ internal static class PullCommand
                 _ when ex.Kind == UploadErrorKind.Retryable => "Run the same command again.",
                 _ => string.Empty,
             };
-            Console.Error.WriteLine($"Pull failed ({vod.Endpoint.Host}): {UploadCommand.Describe(ex)} {next}".TrimEnd());
+            // Stopping the watch is not a failed pull: VOD's job goes on.
+            var what = ex.Code == UploadErrorCodes.PullTimedOut ? "Stopped watching" : "Pull failed";
+            Console.Error.WriteLine($"{what} ({vod.Endpoint.Host}): {UploadCommand.Describe(ex)} {next}".TrimEnd());
             return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
         }
         catch (AuthenticationFailedException)

@@ -53,6 +53,11 @@ internal static class UploadCommand
             return await FolderUpload.RunAsync(context, options, Path.GetFullPath(argument), engineOptions, metadata, image);
         }
 
+        if (parse.GetValue(options.Include) is not null || parse.GetValue(options.Exclude) is not null)
+        {
+            throw new UsageException("--include and --exclude choose files in a folder; the source is a single file or blob.");
+        }
+
         // A file path, or a blob's URL: the same upload either way, the blob read by ranges.
         var blobUrl = BlobUrlSource.IsUrl(argument) ? BlobUrlSource.Parse(argument) : null;
         var file = blobUrl?.Location ?? ExistingFile(argument);
@@ -72,7 +77,7 @@ internal static class UploadCommand
         using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http, blobUrl?.Service);
-        var history = new UploadHistory(StateDirectory.History);
+        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
         string version;
         try
         {
@@ -99,7 +104,7 @@ internal static class UploadCommand
             }
             else
             {
-                Console.WriteLine($"Already uploaded on {earlier.UploadedAt:u}: {(earlier.Kind == nameof(MediaKind.Image) ? "ImageId" : "VideoId")}: {earlier.MediaId}. Use --force to upload it again.");
+                Console.WriteLine($"Already uploaded to {vod.Endpoint.Host} on {earlier.UploadedAt:u}: {(earlier.Kind == nameof(MediaKind.Image) ? "ImageId" : "VideoId")}: {earlier.MediaId}. Use --force to upload it again.");
             }
 
             return parse.GetValue(options.Wait)
@@ -178,6 +183,16 @@ internal static class UploadCommand
                 else
                 {
                     Console.WriteLine($"VOD reports {status}");
+                }
+            }, code =>
+            {
+                if (context.Json)
+                {
+                    CliContext.WriteJson(new { @event = "vodUnanswered", mediaId, code });
+                }
+                else
+                {
+                    Console.WriteLine($"VOD at {vod.Endpoint.Host} did not answer ({code}); asking again until the wait ends");
                 }
             }, context.Interrupt);
         }
