@@ -25,12 +25,25 @@ internal static class CommonOptions
     public static readonly Option<string?> LogFile = CliOptions.Text("--log-file", "FILE",
         "append the engine's log events (JSON lines) to FILE (default $XDG_STATE_HOME/vod/logs/vod-YYYYMMDD.log)");
 
-    static CommonOptions() => VodEndpoint.Validators.Add(result =>
+    static CommonOptions()
     {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-        if (text is not null && (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        VodEndpoint.Validators.Add(result =>
         {
-            result.AddError($"--vod-endpoint must be an http(s) URL, not '{text}'.");
-        }
-    });
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (text is not null && (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            {
+                result.AddError($"--vod-endpoint must be an http(s) URL, not '{text}'.");
+            }
+        });
+
+        // A region names the endpoint (vod.<region>.aliyuncs.com): an empty or odd one would make a host that does not exist.
+        Region.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (text is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, "^[a-z]{2,}(-[a-z0-9]+)+$"))
+            {
+                result.AddError($"--region must be a region id such as cn-shanghai or ap-southeast-1, not '{text}'.");
+            }
+        });
+    }
 }

@@ -346,6 +346,9 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("completion", "fish")]
     [InlineData("upload", "{file}", "--wait-timeout", "5")]
     [InlineData("upload", "{file}", "--include", "*.mp4")]
+    [InlineData("upload", "{file}", "--region", "")]
+    [InlineData("info", "abc", "--region", "Shanghai")]
+    [InlineData("pull", "https://acct.blob.core.windows.net/media/a.mp4", "--url-lifetime", "0")]
     [InlineData("pull", "https://acct.blob.core.windows.net/media/old.mp4?sv=2025-01-05&se=2020-01-01T00%3A00%3A00Z&sp=r&sig=b2xk")]
     public async Task Usage_errors_exit_2_with_one_line(params string[] args)
     {

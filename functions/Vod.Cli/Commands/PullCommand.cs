@@ -32,7 +32,11 @@ internal static class PullCommand
         "first wait between two status questions, doubling up to 5 minutes", 300, TimeSpan.FromSeconds(5));
 
     private static readonly Option<TimeSpan?> UrlLifetime = CliOptions.Seconds("--url-lifetime",
-        "an Azure blob URL without a SAS: how long the read-only user delegation SAS vod signs for VOD stays valid", 7 * 24 * 3600, TimeSpan.FromHours(6));
+        "an Azure blob URL without a SAS: how long the read-only user delegation SAS vod signs for VOD stays valid (at least 300)", 7 * 24 * 3600, TimeSpan.FromHours(6));
+
+    // The shortest SAS worth signing: VOD queues pulls for minutes or more before it fetches, and a SAS that expires in
+    // the queue only buys a PullUrlExpired.
+    private static readonly TimeSpan MinUrlLifetime = TimeSpan.FromMinutes(5);
 
     // A pull's history entry: VOD tells no version of what it fetched, so the URL itself is the identity.
     private const string PulledVersion = "pulled";
@@ -81,7 +85,13 @@ internal static class PullCommand
             throw new UsageException($"The URL's SAS expired at {expiry:u}: VOD could not read it. Pass a URL with a fresh SAS.");
         }
 
-        var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6)) : null;
+        var lifetime = parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6);
+        if (lifetime < MinUrlLifetime)
+        {
+            throw new UsageException($"--url-lifetime must be at least {MinUrlLifetime.TotalSeconds:0} s: VOD may keep the job in its queue before it fetches the URL.");
+        }
+
+        var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, lifetime) : null;
         var options = new PullOptions
         {
             FirstPollInterval = parse.GetValue(PollInterval) is { } first && first > TimeSpan.Zero ? first : TimeSpan.FromSeconds(5),
