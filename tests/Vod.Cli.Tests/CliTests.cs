@@ -746,6 +746,8 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains($"({host})", stderr, StringComparison.Ordinal);
         Assert.Contains(cause, stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was created in VOD; run the same command again.", stderr, StringComparison.Ordinal); // nothing to cancel
+        Assert.DoesNotContain("vod cancel", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

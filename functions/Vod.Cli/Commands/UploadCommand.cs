@@ -148,14 +148,14 @@ internal static class UploadCommand
                 return ExitCodes.Usage;
             }
 
-            // The error, the VOD endpoint it came from, and what to do next; the code once.
-            var next = ex.Code == UploadErrorCodes.InvalidRequest ? "Fix the option and run it again."
+            // The error, the VOD endpoint it came from, and what to do next; the code once. Without a checkpoint nothing
+            // was started (no media, no multipart upload), so there is nothing to cancel.
+            var started = await HasCheckpointAsync(context, file);
+            var next = !started ? "Nothing was created in VOD; run the same command again."
                 : ex.Kind == UploadErrorKind.Retryable ? $"Run the same command again to resume, or 'vod cancel {argument}' to abandon it."
                 : $"'vod cancel {argument}' removes what it started.";
             Console.Error.WriteLine($"Upload failed ({vod.Endpoint.Host}): {Describe(ex)} {next}");
-
-            // A request VOD refuses as invalid (a field it does not take) is the caller's input: a usage error.
-            return ex.Code == UploadErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failed;
+            return ExitCodes.Failed;
         }
     }
 
@@ -286,6 +286,19 @@ internal static class UploadCommand
     {
         var file = Path.GetFullPath(argument);
         return File.Exists(file) ? file : throw new UsageException($"'{argument}' does not exist.");
+    }
+
+    private static async Task<bool> HasCheckpointAsync(CliContext context, string file)
+    {
+        await foreach (var stored in context.Checkpoints.ListAsync(CancellationToken.None))
+        {
+            if (stored.Checkpoint.Identity.Location == file)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // An unfinished upload of another version of the same file (touched, or rewritten) would otherwise stay forever with
