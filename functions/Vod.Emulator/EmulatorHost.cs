@@ -145,7 +145,18 @@ public sealed class EmulatorHost : IAsyncDisposable
         app.Use(Cors);
         app.Map("/_emulator", admin => AdminEndpoints.Map(admin, host));
         app.Run(http => RpcRequest.IsRpc(http) ? rpc.HandleAsync(http) : oss.HandleAsync(http));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException)
+        {
+            // Nothing listens (the address is taken or not this machine's): release what the host opened (its request log,
+            // state file, temporary data folder) before the caller hears why.
+            await host.DisposeAsync();
+            throw;
+        }
+
         host.BaseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
         vod.PublicEndpoint = options.PublicEndpoint ?? new Uri(host.BaseUri.GetLeftPart(UriPartial.Authority));
         lifecycle.ResumeTranscoding();

@@ -43,10 +43,10 @@ catch (InvalidDataException ex)
     Console.Error.WriteLine("vod-emulator: " + ex.Message);
     return 2;
 }
-catch (IOException ex)
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
 {
     // Kestrel could not bind (the port is taken, or the address is not this machine's): the --urls given cannot be used.
-    Console.Error.WriteLine($"vod-emulator: cannot listen on {options.Urls}: {ex.InnerException?.Message ?? ex.Message} Choose another with --urls.");
+    Console.Error.WriteLine($"vod-emulator: cannot listen on {options.Urls}: {ex.InnerException.Message.TrimEnd('.')}. Choose another with --urls.");
     return 2;
 }
 

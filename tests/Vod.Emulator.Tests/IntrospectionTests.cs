@@ -105,10 +105,13 @@ public sealed class IntrospectionTests : IAsyncLifetime
 
         (await _emulator.Http.GetAsync(new Uri(_emulator.Host.BaseUri, "?Action=GetVideoInfo&VideoId=x&Signature=RPC-SIGNATURE&SecurityToken=RPC-TOKEN&AccessKeySecret=NEVER"))).Dispose();
 
-        // A pull's source URL travels as a value, with its SAS.
-        var sas = "https://acct.blob.core.windows.net/media/a.mp4?sv=2025-01-05&se=2030-01-01T00%3A00%3A00Z&sp=r&sig=SAS-SIGNATURE";
-        var metadata = $"[{{\"SourceURL\":\"{sas}\",\"Title\":\"a\"}}]";
-        (await _emulator.Http.GetAsync(new Uri(_emulator.Host.BaseUri, $"?Action=UploadMediaByURL&UploadURLs={Uri.EscapeDataString(sas)}&UploadMetadatas={Uri.EscapeDataString(metadata)}&Signature=x"))).Dispose();
+        // A pull's source URL travels as a value, with its SAS, encoded as our VOD client sends it.
+        var sas = "http://127.0.0.1:9/media/a.mp4?sv=2025-01-05&se=2030-01-01T00%3A00%3A00Z&sp=r&sig=SAS-SIGNATURE";
+        await _emulator.Vod.UploadMediaByUrlAsync(new UploadMediaByUrlRequest
+        {
+            UploadUrls = [sas],
+            UploadMetadatas = [new UrlUploadMetadata { SourceUrl = sas, Title = "a" }],
+        });
 
         var file = Path.Combine(_emulator.Host.DataDirectory, "requests.jsonl");
         var lines = await ReadSharedAsync(file);

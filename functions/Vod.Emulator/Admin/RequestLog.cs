@@ -168,11 +168,11 @@ internal sealed class RequestLog : IDisposable
             {
                 redacted.Append(pair, 0, eq + 1).Append("***");
             }
-            else if (eq >= 0 && NestedSecret.IsMatch(Uri.UnescapeDataString(pair[(eq + 1)..])))
+            else if (eq >= 0 && FullyDecoded(pair[(eq + 1)..]) is var value && NestedSecret.IsMatch(value))
             {
                 // A URL passed as a value (UploadMediaByURL's UploadURLs, or the same URL inside UploadMetadatas' JSON)
                 // carries its own SAS or OSS signature.
-                redacted.Append(pair, 0, eq + 1).Append(Uri.EscapeDataString(NestedSecret.Replace(Uri.UnescapeDataString(pair[(eq + 1)..]), "$1=***")));
+                redacted.Append(pair, 0, eq + 1).Append(Uri.EscapeDataString(NestedSecret.Replace(value, "$1=***")));
             }
             else
             {
@@ -181,6 +181,24 @@ internal sealed class RequestLog : IDisposable
         }
 
         return redacted.ToString();
+    }
+
+    // VOD's UploadURLs arrive encoded twice (the client encodes each URL, the RPC query encodes it again): decode until
+    // the value stops changing (a few rounds at most), so a signature hidden under two encodings is still seen.
+    private static string FullyDecoded(string value)
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var decoded = Uri.UnescapeDataString(value);
+            if (decoded == value)
+            {
+                break;
+            }
+
+            value = decoded;
+        }
+
+        return value;
     }
 
     private static StreamWriter Open(string path) =>
