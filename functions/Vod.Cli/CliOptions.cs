@@ -30,20 +30,20 @@ internal static class CliOptions
         },
     };
 
-    /// <summary>A number of seconds from 0 to <paramref name="maxSeconds"/> (fractions allowed); <paramref name="defaultValue"/> is for the help text.</summary>
-    public static Option<TimeSpan?> Seconds(string name, string description, int maxSeconds, TimeSpan defaultValue) => new(name)
+    /// <summary>A number of seconds from <paramref name="minSeconds"/> to <paramref name="maxSeconds"/> (fractions allowed); <paramref name="defaultValue"/> is for the help text.</summary>
+    public static Option<TimeSpan?> Seconds(string name, string description, int maxSeconds, TimeSpan defaultValue, int minSeconds = 0) => new(name)
     {
-        Description = string.Create(CultureInfo.InvariantCulture, $"{description} (seconds, 0–{maxSeconds}; default {defaultValue.TotalSeconds})"),
+        Description = string.Create(CultureInfo.InvariantCulture, $"{description} (seconds, {minSeconds}–{maxSeconds}; default {defaultValue.TotalSeconds})"),
         HelpName = "SECONDS",
         CustomParser = result =>
         {
             var text = result.Tokens[0].Value;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds >= 0 && seconds <= maxSeconds)
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds >= minSeconds && seconds <= maxSeconds)
             {
                 return TimeSpan.FromSeconds(seconds);
             }
 
-            result.AddError($"{name} must be a number of seconds from 0 to {maxSeconds}, not '{text}'.");
+            result.AddError($"{name} must be a number of seconds from {minSeconds} to {maxSeconds}, not '{text}'.");
             return null;
         },
     };

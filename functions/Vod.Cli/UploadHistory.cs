@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Vod.Alibaba.Errors;
+using Vod.Alibaba.VodApi;
+using Vod.Alibaba.VodApi.Operations;
 
 namespace Vod.Cli;
 
@@ -8,16 +11,19 @@ namespace Vod.Cli;
 /// (the emulator, another region or endpoint) has its own media: the file is uploaded there as if new.
 /// </summary>
 /// <param name="path">The history file.</param>
-/// <param name="vod">The VOD endpoint this run talks to; only its records count.</param>
-internal sealed class UploadHistory(string path, Uri vod)
+/// <param name="vod">The VOD this run talks to; only its records count.</param>
+internal sealed class UploadHistory(string path, VodClient vod)
 {
-    // Records written before the endpoint was kept have none: they match no VOD, since which one they went to is unknown.
-    private readonly string _vod = vod.GetLeftPart(UriPartial.Authority);
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string _vod = vod.Endpoint.GetLeftPart(UriPartial.Authority);
+    private readonly Lock _append = new(); // a folder's files finish on several threads
 
-    /// <summary>The last upload of <paramref name="file"/> at <paramref name="version"/> to this VOD, or null.</summary>
-    public UploadRecord? Find(string file, string version)
+    /// <summary>
+    /// The last upload of <paramref name="file"/> at <paramref name="version"/> to this VOD, or null. A record written
+    /// before the history kept endpoints counts only when this VOD still has its media (asked once, then recorded with
+    /// this endpoint): so an upgrade neither uploads everything again nor skips a file on a VOD it never reached.
+    /// </summary>
+    public async Task<UploadRecord?> FindAsync(string file, string version, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -25,13 +31,21 @@ internal sealed class UploadHistory(string path, Uri vod)
         }
 
         UploadRecord? found = null;
+        UploadRecord? unplaced = null;
         foreach (var line in File.ReadLines(path))
         {
             try
             {
-                if (JsonSerializer.Deserialize<UploadRecord>(line, Json) is { } record && record.Path == file && record.Version == version && record.Vod == _vod)
+                if (JsonSerializer.Deserialize<UploadRecord>(line, Json) is { } record && record.Path == file && record.Version == version)
                 {
-                    found = record;
+                    if (record.Vod == _vod)
+                    {
+                        found = record;
+                    }
+                    else if (record.Vod is null)
+                    {
+                        unplaced = record;
+                    }
                 }
             }
             catch (JsonException)
@@ -40,14 +54,45 @@ internal sealed class UploadHistory(string path, Uri vod)
             }
         }
 
+        if (found is null && unplaced is not null && await HasMediaAsync(unplaced, cancellationToken).ConfigureAwait(false))
+        {
+            Add(unplaced);
+            found = unplaced with { Vod = _vod };
+        }
+
         return found;
+    }
+
+    private async Task<bool> HasMediaAsync(UploadRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (record.Kind == nameof(Upload.MediaKind.Image))
+            {
+                await vod.GetImageInfoAsync(new GetImageInfoRequest { ImageId = record.MediaId }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await vod.GetVideoInfoAsync(new GetVideoInfoRequest { VideoId = record.MediaId }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (AlibabaCloudException)
+        {
+            // Not there (another VOD's media), or VOD cannot say now: the file is uploaded, as for a VOD never reached.
+            return false;
+        }
     }
 
     /// <summary>Records a finished upload to this VOD.</summary>
     public void Add(UploadRecord record)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        File.AppendAllText(path, JsonSerializer.Serialize(record with { Vod = _vod }, Json) + "\n");
+        lock (_append)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            File.AppendAllText(path, JsonSerializer.Serialize(record with { Vod = _vod }, Json) + "\n");
+        }
     }
 }
 

@@ -509,6 +509,47 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains(_emulator.State.Media.Keys.Single(), home, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task History_written_before_endpoints_were_kept_counts_only_where_vod_still_has_the_media()
+    {
+        // Arrange: two uploads, then their history lines as an older vod wrote them (no endpoint); one names a video this
+        // VOD does not have (it went to another VOD).
+        var kept = File("kept.mp4", 60_000, seed: 48);
+        var elsewhere = File("elsewhere.mp4", 70_000, seed: 49);
+        foreach (var file in new[] { kept, elsewhere })
+        {
+            var (exit, _, error) = await VodProcess.RunAsync(_work, Environment(), "upload", file);
+            Assert.True(exit == 0, error);
+        }
+
+        var history = Path.Combine(StateHome, "vod", "history.jsonl");
+        var legacy = System.IO.File.ReadAllLines(history).Select(line =>
+        {
+            var record = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            record.Remove("vod");
+            if (record["path"]!.GetValue<string>() == elsewhere)
+            {
+                record["mediaId"] = "0000000000000000000000000000000a";
+            }
+
+            return record.ToJsonString();
+        });
+        System.IO.File.WriteAllLines(history, legacy);
+
+        // Act
+        var (keptExit, keptOut, _) = await VodProcess.RunAsync(_work, Environment(), "upload", kept);
+        var (elsewhereExit, elsewhereOut, elsewhereErr) = await VodProcess.RunAsync(_work, Environment(), "upload", elsewhere);
+
+        // Assert: the kept file is skipped (and now recorded with the endpoint); the other is uploaded here.
+        Assert.Equal(0, keptExit);
+        Assert.Contains("Already uploaded to 127.0.0.1", keptOut, StringComparison.Ordinal);
+        Assert.True(elsewhereExit == 0, elsewhereErr);
+        Assert.DoesNotContain("Already uploaded", elsewhereOut, StringComparison.Ordinal);
+        Assert.Equal(3, _emulator.State.Media.Count);
+        var records = System.IO.File.ReadAllLines(history).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Contains(records, r => r.GetProperty("path").GetString() == kept && r.TryGetProperty("vod", out var vod) && vod.GetString() == _emulator.BaseUri.GetLeftPart(UriPartial.Authority));
+    }
+
     [Theory]
     [InlineData("--parallel", "99999999999")]
     [InlineData("--retry-duration", "Infinity")]
@@ -638,6 +679,10 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(0, againExit);
         Assert.Contains($"Already pulled to 127.0.0.1 on", again);
         Assert.Contains(video.Id, again);
+        var expiredSas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddMinutes(-5));
+        var (expiredExit, expired, expiredError) = await VodProcess.RunAsync(_work, Environment(), "pull", expiredSas.ToString());
+        Assert.True(expiredExit == 0, expiredError); // an expired SAS only matters for a pull that would be submitted
+        Assert.Contains(video.Id, expired);
         Assert.Single(_emulator.State.Media.Values);
         var logs = string.Join('\n', Directory.GetFiles(Path.Combine(StateHome, "vod", "logs")).Select(System.IO.File.ReadAllText));
         Assert.Contains("\"eventId\":", logs);

@@ -38,7 +38,7 @@ internal static class FolderUpload
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http);
         var (wait, waitTimeout) = (parse.GetValue(options.Wait), options.WaitTimeoutOf(parse));
-        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
+        var history = new UploadHistory(StateDirectory.History, vod);
         var force = parse.GetValue(options.Force);
         var gate = new Lock();
         int uploaded = 0, skipped = 0, failed = 0, notPublished = 0;
@@ -53,7 +53,7 @@ internal static class FolderUpload
                 }
                 else
                 {
-                    Console.WriteLine($"{status,-8} {Path.GetRelativePath(directory, file)}  {detail}");
+                    Console.WriteLine($"{status,-11} {Path.GetRelativePath(directory, file)}  {detail}");
                 }
             }
         }
@@ -89,7 +89,7 @@ internal static class FolderUpload
                     Report("unpublished", file, mediaId, $"{outcome.ErrorCode}: {outcome.Message}");
                 }
 
-                if (!force && history.Find(file, version) is { } earlier)
+                if (!force && await history.FindAsync(file, version, token) is { } earlier)
                 {
                     Interlocked.Increment(ref skipped);
                     Report("skipped", file, earlier.MediaId, $"already uploaded: {earlier.MediaId}");
@@ -125,7 +125,9 @@ internal static class FolderUpload
 
         if (context.Json)
         {
-            CliContext.WriteJson(new { @event = "summary", uploaded, skipped, failed, bytes, notPublished = wait ? notPublished : (int?)null });
+            CliContext.WriteJson(wait
+                ? new { @event = "summary", uploaded, skipped, failed, bytes, notPublished }
+                : (object)new { @event = "summary", uploaded, skipped, failed, bytes });
         }
         else
         {

@@ -32,11 +32,7 @@ internal static class PullCommand
         "first wait between two status questions, doubling up to 5 minutes", 300, TimeSpan.FromSeconds(5));
 
     private static readonly Option<TimeSpan?> UrlLifetime = CliOptions.Seconds("--url-lifetime",
-        "an Azure blob URL without a SAS: how long the read-only user delegation SAS vod signs for VOD stays valid (at least 300)", 7 * 24 * 3600, TimeSpan.FromHours(6));
-
-    // The shortest SAS worth signing: VOD queues pulls for minutes or more before it fetches, and a SAS that expires in
-    // the queue only buys a PullUrlExpired.
-    private static readonly TimeSpan MinUrlLifetime = TimeSpan.FromMinutes(5);
+        "an Azure blob URL without a SAS: how long the read-only user delegation SAS vod signs for VOD stays valid; VOD queues pulls for minutes or more", 7 * 24 * 3600, TimeSpan.FromHours(6), minSeconds: 300);
 
     // A pull's history entry: VOD tells no version of what it fetched, so the URL itself is the identity.
     private const string PulledVersion = "pulled";
@@ -79,19 +75,7 @@ internal static class PullCommand
                 : $"VOD pulls video and audio files only, not '.{named}' (name the real one with --file-extension).");
         }
 
-        if (PullUploader.SasExpiry(source) is { } expiry && expiry <= DateTimeOffset.UtcNow)
-        {
-            // VOD would queue the job and fail it with PullUrlExpired, making a video that never completes.
-            throw new UsageException($"The URL's SAS expired at {expiry:u}: VOD could not read it. Pass a URL with a fresh SAS.");
-        }
-
-        var lifetime = parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6);
-        if (lifetime < MinUrlLifetime)
-        {
-            throw new UsageException($"--url-lifetime must be at least {MinUrlLifetime.TotalSeconds:0} s: VOD may keep the job in its queue before it fetches the URL.");
-        }
-
-        var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, lifetime) : null;
+        var sign = UnsignedAzureBlob(source) is { } blob ? SignerFor(blob, parse.GetValue(UrlLifetime) ?? TimeSpan.FromHours(6)) : null;
         var options = new PullOptions
         {
             FirstPollInterval = parse.GetValue(PollInterval) is { } first && first > TimeSpan.Zero ? first : TimeSpan.FromSeconds(5),
@@ -113,9 +97,9 @@ internal static class PullCommand
         // names the URL without its access parameters, so neither a SAS nor a fresh one for the same blob matters.
         using var http = new HttpClient();
         var vod = context.VodApi(http);
-        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
+        var history = new UploadHistory(StateDirectory.History, vod);
         var location = PullUrls.Identity(source);
-        if (!parse.GetValue(Force) && history.Find(location, PulledVersion) is { } earlier)
+        if (!parse.GetValue(Force) && await history.FindAsync(location, PulledVersion, context.Interrupt) is { } earlier)
         {
             if (context.Json)
             {
@@ -129,7 +113,15 @@ internal static class PullCommand
             return ExitCodes.Success;
         }
 
-        var uploader = new PullUploader(vod, PullJobs.Store(context.CheckpointDir), logger: context.Log<PullUploader>(vod));
+        // A URL whose SAS has expired can only be watched (a job an earlier run submitted), never submitted: VOD would queue
+        // the job and fail it with PullUrlExpired, leaving a video that never completes.
+        var store = PullJobs.Store(context.CheckpointDir);
+        if (PullUploader.SasExpiry(source) is { } expiry && expiry <= DateTimeOffset.UtcNow && !await IsWatchedAsync(store, source, context.Interrupt))
+        {
+            throw new UsageException($"The URL's SAS expired at {expiry:u}: VOD could not read it. Pass a URL with a fresh SAS.");
+        }
+
+        var uploader = new PullUploader(vod, store, logger: context.Log<PullUploader>(vod));
         var reporter = new PullReporter(Console.Out, context.Json);
 
         // One watcher per URL on this machine: a second run would race the first one's submission.
@@ -190,6 +182,19 @@ internal static class PullCommand
             reporter.OnFailed(ex.ErrorCode ?? "BlobSignFailed", message);
             Console.Error.WriteLine(message);
             return ExitCodes.Failed;
+        }
+    }
+
+    // Whether an earlier run recorded a pull of this URL (a damaged record counts: the pull goes on to report it).
+    private static async Task<bool> IsWatchedAsync(LocalPullCheckpointStore store, Uri source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadAsync(PullCheckpoint.KeyForUrl(source), cancellationToken) is not null;
+        }
+        catch (UploadException)
+        {
+            return true;
         }
     }
 

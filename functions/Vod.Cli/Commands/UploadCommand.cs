@@ -77,7 +77,7 @@ internal static class UploadCommand
         using var http = new HttpClient(Vod.Alibaba.Oss.OssClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var vod = context.VodApi(http);
         var engine = context.Engine(vod, http, blobUrl?.Service);
-        var history = new UploadHistory(StateDirectory.History, vod.Endpoint);
+        var history = new UploadHistory(StateDirectory.History, vod);
         string version;
         try
         {
@@ -96,7 +96,7 @@ internal static class UploadCommand
         }
 
         // This very version already reached VOD: say so instead of creating another media (--force uploads it again).
-        if (!parse.GetValue(options.Force) && history.Find(file, version) is { } earlier)
+        if (!parse.GetValue(options.Force) && await history.FindAsync(file, version, context.Interrupt) is { } earlier)
         {
             if (context.Json)
             {
@@ -150,7 +150,7 @@ internal static class UploadCommand
 
             // The error, the VOD endpoint it came from, and what to do next; the code once. Without a checkpoint nothing
             // was started (no media, no multipart upload), so there is nothing to cancel.
-            var started = await HasCheckpointAsync(context, file);
+            var started = await HasCheckpointAsync(context, file, version);
             var next = !started ? "Nothing was created in VOD; run the same command again."
                 : ex.Kind == UploadErrorKind.Retryable ? $"Run the same command again to resume, or 'vod cancel {argument}' to abandon it."
                 : $"'vod cancel {argument}' removes what it started.";
@@ -288,11 +288,12 @@ internal static class UploadCommand
         return File.Exists(file) ? file : throw new UsageException($"'{argument}' does not exist.");
     }
 
-    private static async Task<bool> HasCheckpointAsync(CliContext context, string file)
+    // This version's checkpoint only: an earlier version's unfinished upload is another matter (see the note above).
+    private static async Task<bool> HasCheckpointAsync(CliContext context, string file, string version)
     {
         await foreach (var stored in context.Checkpoints.ListAsync(CancellationToken.None))
         {
-            if (stored.Checkpoint.Identity.Location == file)
+            if (stored.Checkpoint.Identity.Location == file && stored.Checkpoint.Identity.Version == version)
             {
                 return true;
             }
