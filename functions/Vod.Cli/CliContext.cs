@@ -41,7 +41,13 @@ internal sealed class CliContext(ParseResult parse, CancellationToken interrupt)
     /// <summary>A VOD client from the environment's credentials and the command's region and endpoint.</summary>
     public VodClient VodApi(HttpClient http)
     {
-        var region = Parse.GetValue(CommonOptions.Region) ?? Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION") ?? "cn-shanghai";
+        var fromEnvironment = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_REGION");
+        var region = Parse.GetValue(CommonOptions.Region) ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment) ?? "cn-shanghai";
+        if (!CommonOptions.IsRegionId(region))
+        {
+            throw new UsageException($"ALIBABA_CLOUD_REGION must be a region id such as cn-shanghai or ap-southeast-1, not '{region}'.");
+        }
+
         var id = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_ID");
         var secret = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))

@@ -25,6 +25,9 @@ internal static class CommonOptions
     public static readonly Option<string?> LogFile = CliOptions.Text("--log-file", "FILE",
         "append the engine's log events (JSON lines) to FILE (default $XDG_STATE_HOME/vod/logs/vod-YYYYMMDD.log)");
 
+    /// <summary>Whether <paramref name="region"/> looks like an Alibaba Cloud region id (cn-shanghai, ap-southeast-1, cn-hangzhou-finance).</summary>
+    public static bool IsRegionId(string region) => System.Text.RegularExpressions.Regex.IsMatch(region, "^[a-z]{2,}(-[a-z0-9]+)+$");
+
     static CommonOptions()
     {
         VodEndpoint.Validators.Add(result =>
@@ -40,7 +43,7 @@ internal static class CommonOptions
         Region.Validators.Add(result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (text is not null && !System.Text.RegularExpressions.Regex.IsMatch(text, "^[a-z]{2,}(-[a-z0-9]+)+$"))
+            if (text is not null && !IsRegionId(text))
             {
                 result.AddError($"--region must be a region id such as cn-shanghai or ap-southeast-1, not '{text}'.");
             }

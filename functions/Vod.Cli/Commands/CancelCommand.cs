@@ -141,15 +141,13 @@ internal static class CancelCommand
         var store = PullJobs.Store(context.CheckpointDir);
         var keepMedia = context.Parse.GetValue(CommonOptions.KeepMedia);
         PullCancelResult result;
-        string? jobId = null;
         try
         {
-            var stored = await store.LoadAsync(key, context.Interrupt);
-            jobId = stored?.Checkpoint.JobId;
             if (keepMedia)
             {
+                var stored = await store.LoadAsync(key, context.Interrupt);
                 await store.DeleteAsync(key, context.Interrupt);
-                result = new PullCancelResult(stored is not null, MediaDeleted: false, stored?.Checkpoint.MediaId, JobMayStillRun: false);
+                result = new PullCancelResult(stored is not null, stored?.Checkpoint.JobId, MediaDeleted: false, stored?.Checkpoint.MediaId, JobMayStillRun: false);
             }
             else
             {
@@ -160,7 +158,7 @@ internal static class CancelCommand
         {
             // A record that cannot be read names no job: it can only be removed.
             await store.DeleteAsync(key, context.Interrupt);
-            result = new PullCancelResult(Found: true, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
+            result = new PullCancelResult(Found: true, JobId: null, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
         }
         catch (UploadException ex)
         {
@@ -183,12 +181,15 @@ internal static class CancelCommand
 
         var media = result.MediaId is null ? string.Empty : result.MediaDeleted ? $"; its video {result.MediaId} is deleted" : $"; its video {result.MediaId} is kept";
         // VOD cannot stop a queued job: then only the watching ends, and the line says so rather than "cancelled".
+        var job = result.JobId is { } jobId ? $"the pull job {jobId}" : "the pull";
         Console.WriteLine(result.JobMayStillRun
-            ? $"Stopped watching the pull job {jobId ?? "(being submitted)"}: its record is removed{media}."
-            : $"Cancelled the pull job {jobId ?? "(never submitted)"}: its record is removed{media}.");
+            ? $"Stopped watching {job}: its record is removed{media}."
+            : $"Cancelled {job}: its record is removed{media}.");
         if (result.JobMayStillRun)
         {
-            Console.WriteLine($"VOD cannot cancel a job still in its queue: job {jobId} may create a video later; delete it in the VOD console if it does.");
+            Console.WriteLine(result.JobId is null
+                ? "Another run was submitting it: VOD may create a video for it later; delete it in the VOD console if it does."
+                : $"VOD cannot cancel a job still in its queue: {job} may create a video later; delete it in the VOD console if it does.");
         }
 
         return ExitCodes.Success;

@@ -12,7 +12,7 @@ internal static class PullCancelStep
         var stored = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return new PullCancelResult(Found: false, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
+            return new PullCancelResult(Found: false, JobId: null, MediaDeleted: false, MediaId: null, JobMayStillRun: false);
         }
 
         var checkpoint = stored.Checkpoint;
@@ -43,6 +43,6 @@ internal static class PullCancelStep
         var mayStillRun = mediaId is null && (submitting || checkpoint.JobId is not null && !PullFailures.IsFailed(status) && !PullFailures.IsCompleted(status));
         await services.Checkpoints.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         Log.PullCancelled(services.Logger, checkpoint.JobId ?? "(not submitted)", mediaId, deleted, mayStillRun);
-        return new PullCancelResult(Found: true, deleted, mediaId, mayStillRun);
+        return new PullCancelResult(Found: true, checkpoint.JobId, deleted, mediaId, mayStillRun);
     }
 }

@@ -68,13 +68,14 @@ public sealed record PullResult(string MediaId, long? Size, string JobId);
 
 /// <summary>What a pull cancel did.</summary>
 /// <param name="Found">Whether a pull job was recorded under the key.</param>
+/// <param name="JobId">VOD's job, when one was recorded or VOD listed one for the URL; null when none was submitted.</param>
 /// <param name="MediaDeleted">Whether the media VOD had created was deleted.</param>
 /// <param name="MediaId">The media, when VOD had created one.</param>
 /// <param name="JobMayStillRun">
 /// The job was still queued with no media: VOD cannot cancel a queued job, so it may still create a media later
 /// (see the README, Pull mode).
 /// </param>
-public sealed record PullCancelResult(bool Found, bool MediaDeleted, string? MediaId, bool JobMayStillRun);
+public sealed record PullCancelResult(bool Found, string? JobId, bool MediaDeleted, string? MediaId, bool JobMayStillRun);
 
 /// <summary>The pull job's progress, as the observer hears it.</summary>
 /// <param name="JobId">VOD's job id.</param>
