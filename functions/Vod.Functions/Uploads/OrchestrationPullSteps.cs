@@ -96,29 +96,9 @@ internal sealed partial class OrchestrationPullSteps(TaskOrchestrationContext co
     }
 
     /// <summary>Moves the custom status to <paramref name="phase"/>; a change is logged once (the logger is replay-safe).</summary>
-    public void SetPhase(string phase)
-    {
-        if (phase != Status.Phase)
-        {
-            UploadOrchestration.LogPhase(logger, job.UploadId, Status.Phase, phase);
-            Status.Phase = phase;
-        }
+    public void SetPhase(string phase) => ActivityCalls.SetPhase(context, logger, job.UploadId, Status, phase);
 
-        context.SetCustomStatus(Status);
-    }
-
-    private async Task<StepResult<T>> CallAsync<T>(string activity, object input)
-    {
-        try
-        {
-            return await context.CallActivityAsync<StepResult<T>>(activity, input);
-        }
-        catch (TaskFailedException ex)
-        {
-            // Activities answer failures as data; one that threw anyway (a defect, or its input could not be read) ends here.
-            return StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"{activity} failed: {ex.FailureDetails.ErrorType}"));
-        }
-    }
+    private Task<StepResult<T>> CallAsync<T>(string activity, object input) => ActivityCalls.CallAsync<T>(context, activity, input);
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Upload {UploadId} is pulled by VOD as job {JobId} (submitted by an earlier run: {Resumed})")]
     private static partial void LogSubmitted(ILogger logger, string uploadId, string jobId, bool resumed);

@@ -118,16 +118,7 @@ internal sealed class OrchestrationUploadSteps(TaskOrchestrationContext context,
     }
 
     /// <summary>Moves the custom status to <paramref name="phase"/>; a change is logged once (the logger is replay-safe).</summary>
-    public void SetPhase(string phase)
-    {
-        if (phase != Status.Phase)
-        {
-            UploadOrchestration.LogPhase(logger, job.UploadId, Status.Phase, phase);
-            Status.Phase = phase;
-        }
-
-        context.SetCustomStatus(Status);
-    }
+    public void SetPhase(string phase) => ActivityCalls.SetPhase(context, logger, job.UploadId, Status, phase);
 
     // Progress only moves forward: parts dropped on a resume are sent again, they do not count twice or backwards.
     private void Progress(int partsDone, long bytesDone)
@@ -137,16 +128,5 @@ internal sealed class OrchestrationUploadSteps(TaskOrchestrationContext context,
         context.SetCustomStatus(Status);
     }
 
-    private async Task<StepResult<T>> CallAsync<T>(string activity, object input)
-    {
-        try
-        {
-            return await context.CallActivityAsync<StepResult<T>>(activity, input);
-        }
-        catch (TaskFailedException ex)
-        {
-            // Activities answer failures as data; one that threw anyway (a defect, or its input could not be read) ends here.
-            return StepResult.Failed<T>(new UploadFailure(UploadErrorCodes.InternalError, UploadErrorKind.Fatal, $"{activity} failed: {ex.FailureDetails.ErrorType}"));
-        }
-    }
+    private Task<StepResult<T>> CallAsync<T>(string activity, object input) => ActivityCalls.CallAsync<T>(context, activity, input);
 }
