@@ -117,9 +117,7 @@ public sealed class PullActivities(PullUploader pull, IPullUrlSigner signer, Blo
         }
         catch (Exception ex)
         {
-            // VOD's and the SDK's messages may quote the submitted URL: its query (the SAS) never leaves the activity.
-            var failure = StepFailures.From(ex);
-            return StepResult.Failed<T>(failure with { Message = PullUrls.RedactText(failure.Message) });
+            return StepResult.Failed<T>(PullFailures.FromStep(ex));
         }
     }
 }

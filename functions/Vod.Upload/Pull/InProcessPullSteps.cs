@@ -119,9 +119,7 @@ internal sealed class InProcessPullSteps : IPullSteps
         }
         catch (Exception ex)
         {
-            // VOD's and the SDK's messages may quote the submitted URL: its query (a SAS) never leaves the step.
-            var failure = StepFailures.From(ex);
-            return StepResult.Failed<T>(failure with { Message = PullUrls.RedactText(failure.Message) });
+            return StepResult.Failed<T>(PullFailures.FromStep(ex));
         }
     }
 }

@@ -2,7 +2,7 @@ using Vod.Alibaba.VodApi.Operations;
 
 namespace Vod.Upload.Pull;
 
-/// <summary>Classifies a failed pull job (DOWNLOAD_FAIL, UPLOAD_FAIL) into the engine's typed pull errors, keeping VOD's message.</summary>
+/// <summary>Classifies a failed pull job (DOWNLOAD_FAIL, UPLOAD_FAIL) into the engine's typed pull errors, keeping VOD's message; and a failed pull step, without its URLs' queries.</summary>
 public static class PullFailures
 {
     /// <summary>Whether <paramref name="status"/> is one of VOD's failed job statuses.</summary>
@@ -34,6 +34,16 @@ public static class PullFailures
             : UploadErrorCodes.PullUploadFailed;
         var said = string.IsNullOrEmpty(code) && string.IsNullOrEmpty(message) ? "no reason given" : $"{code}: {message}".Trim(' ', ':');
         return new UploadFailure(typed, UploadErrorKind.Fatal, $"VOD's pull job ended {status ?? "failed"}: {said}");
+    }
+
+    /// <summary>
+    /// A pull step's exception as data (<see cref="Workflow.StepFailures.From"/>), its message without URL queries: VOD's
+    /// and the SDK's messages may quote the submitted URL, whose query (a SAS) never leaves the step.
+    /// </summary>
+    public static UploadFailure FromStep(Exception exception)
+    {
+        var failure = Workflow.StepFailures.From(exception);
+        return failure with { Message = PullUrls.RedactText(failure.Message) };
     }
 
     private static bool Has(string text, string what) => text.Contains(what, StringComparison.OrdinalIgnoreCase);
