@@ -45,7 +45,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         var store = new UnwellStore(new Vod.Upload.Checkpoints.BlobCheckpointStore(_harness.Blobs.GetBlobContainerClient("unwell")), new Azure.RequestFailedException(503, "Storage said no.", "ServerBusy", null));
         using var http = new HttpClient();
         var engine = new Vod.Upload.Engine.UploadEngine(_harness.Vod, new Vod.Alibaba.Oss.OssClient(http), store, new Vod.Upload.Sources.UploadSourceResolver(_harness.Blobs));
-        var api = new Api.UploadsApi(_harness.Jobs, _harness.Starter, engine, _harness.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.UploadsApi>.Instance);
+        var api = new Api.UploadsApi(_harness.Jobs, _harness.Starter, engine, _harness.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.UploadsApi>.Instance, _harness.Pull);
         var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
 
         // Act

@@ -141,7 +141,7 @@ public sealed class PullSubmitClaimTests
     {
         await _checkpoints.SaveAsync(Key, Recorded(claimedAt: _time.GetUtcNow()), ifMatch: null, CancellationToken.None);
 
-        var cancelled = await Uploader().CancelAsync(Key, null, CancellationToken.None);
+        var cancelled = await Uploader().CancelAsync(Key, keepMedia: false, null, CancellationToken.None);
 
         Assert.True(cancelled.Found);
         Assert.True(cancelled.JobMayStillRun);
@@ -153,9 +153,25 @@ public sealed class PullSubmitClaimTests
     {
         await _checkpoints.SaveAsync(Key, Recorded(claimedAt: _time.GetUtcNow() - PullSubmitStep.ClaimLifetime), ifMatch: null, CancellationToken.None);
 
-        var cancelled = await Uploader().CancelAsync(Key, null, CancellationToken.None);
+        var cancelled = await Uploader().CancelAsync(Key, keepMedia: false, null, CancellationToken.None);
 
         Assert.False(cancelled.JobMayStillRun);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_cancel_that_keeps_media_removes_only_the_record_and_asks_vod_nothing(bool keepMedia)
+    {
+        var recorded = Recorded(claimedAt: _time.GetUtcNow());
+        (recorded.State, recorded.JobId, recorded.MediaId) = (PullCheckpointState.Submitted, "job-9", "video-9");
+        await _checkpoints.SaveAsync(Key, recorded, ifMatch: null, CancellationToken.None);
+
+        var cancelled = await Uploader().CancelAsync(Key, keepMedia, null, CancellationToken.None);
+
+        Assert.Equal((true, "job-9", "video-9", !keepMedia), (cancelled.Found, cancelled.JobId, cancelled.MediaId, cancelled.MediaDeleted));
+        Assert.Equal(keepMedia ? [] : ["video-9"], _vod.Deleted);
+        Assert.Null(await _checkpoints.LoadAsync(Key, CancellationToken.None));
     }
 
     private PullUploader Uploader(IPullCheckpointStore? store = null) => new(_vod, store ?? _checkpoints, _time, NullLogger<PullUploader>.Instance);
@@ -242,7 +258,13 @@ public sealed class PullSubmitClaimTests
             }
         }
 
-        public Task DeleteVideoAsync(string videoId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public List<string> Deleted { get; } = [];
+
+        public Task DeleteVideoAsync(string videoId, CancellationToken cancellationToken)
+        {
+            Deleted.Add(videoId);
+            return Task.CompletedTask;
+        }
     }
 
     // Lets the first `readers` loads through only together, so every reader holds the same tag before anyone writes.

@@ -240,7 +240,7 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
         var uploader = Uploader(out var checkpoints);
         var queuedKey = PullCheckpoint.KeyForUrl(queuedUrl);
         await uploader.SubmitAsync(queuedKey, new MediaMetadata(), Fast, _ => Task.FromResult(new PullUrl(queuedUrl, null)), null, CancellationToken.None);
-        var queued = await uploader.CancelAsync(queuedKey, null, CancellationToken.None);
+        var queued = await uploader.CancelAsync(queuedKey, keepMedia: false, null, CancellationToken.None);
         _harness.Emulator.Faults.PullQueueGate.Release();
 
         // A job that created its media.
@@ -249,8 +249,8 @@ public sealed class PullUploaderTests(AzuriteFixture azurite) : IClassFixture<Az
         await uploader.SubmitAsync(doneKey, new MediaMetadata(), Fast, _ => Task.FromResult(new PullUrl(doneUrl, null)), null, CancellationToken.None);
         PullState state = null!;
         await WaitAsync(async () => (state = await uploader.PollAsync(doneKey, null, CancellationToken.None)).Finished);
-        var done = await uploader.CancelAsync(doneKey, null, CancellationToken.None);
-        var again = await uploader.CancelAsync(doneKey, null, CancellationToken.None);
+        var done = await uploader.CancelAsync(doneKey, keepMedia: false, null, CancellationToken.None);
+        var again = await uploader.CancelAsync(doneKey, keepMedia: false, null, CancellationToken.None);
 
         Assert.Equal((true, false, true), (queued.Found, queued.MediaDeleted, queued.JobMayStillRun));
         Assert.True(state.Completed);

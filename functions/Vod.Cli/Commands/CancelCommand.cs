@@ -143,16 +143,7 @@ internal static class CancelCommand
         PullCancelResult result;
         try
         {
-            if (keepMedia)
-            {
-                var stored = await store.LoadAsync(key, context.Interrupt);
-                await store.DeleteAsync(key, context.Interrupt);
-                result = new PullCancelResult(stored is not null, stored?.Checkpoint.JobId, MediaDeleted: false, stored?.Checkpoint.MediaId, JobMayStillRun: false);
-            }
-            else
-            {
-                result = await new PullUploader(vod, store, logger: context.Log<PullUploader>(vod)).CancelAsync(key, traceParent: null, context.Interrupt);
-            }
+            result = await new PullUploader(vod, store, logger: context.Log<PullUploader>(vod)).CancelAsync(key, keepMedia, traceParent: null, context.Interrupt);
         }
         catch (UploadException ex) when (ex.Code == UploadErrorCodes.CheckpointCorrupt)
         {

@@ -36,7 +36,7 @@ public sealed record StartUploadRequest
 /// The upload management API (function-key auth): start, watch, list, stop, resume, cancel, retry and purge uploads.
 /// Every error is RFC 7807 problem details with a stable code.
 /// </summary>
-public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger, Vod.Upload.Pull.PullUploader? pull = null)
+public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter starter, UploadEngine engine, IOptions<VodFunctionsOptions> options, ILogger<UploadsApi> logger, Vod.Upload.Pull.PullUploader pull)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -315,7 +315,7 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
                 if (job.Mode == Vod.Upload.Pull.TransferMode.Pull && i.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
                 {
                     // A finished pull's media is the result, whatever record its clean-up may have left: only the record goes.
-                    await (pull?.CleanUpAsync(PullActivities.CheckpointKey(job), job.TraceParent, ct) ?? Task.CompletedTask);
+                    await pull.CleanUpAsync(PullActivities.CheckpointKey(job), job.TraceParent, ct);
                 }
                 else if (job.Mode == Vod.Upload.Pull.TransferMode.Pull)
                 {
@@ -332,19 +332,7 @@ public sealed partial class UploadsApi(UploadJobFactory jobs, UploadStarter star
     // A pull's cancel: its media is deleted unless Vod:KeepMediaOnCancel; its checkpoint goes either way.
     private async Task CancelPullAsync(UploadJob job, CancellationToken cancellationToken)
     {
-        var key = PullActivities.CheckpointKey(job);
-        if (pull is null)
-        {
-            throw new UploadException(UploadErrorCodes.PullNotSupported, "This API instance has no pull uploader.", UploadErrorKind.Fatal);
-        }
-
-        if (options.Value.KeepMediaOnCancel)
-        {
-            await pull.CleanUpAsync(key, job.TraceParent, cancellationToken);
-            return;
-        }
-
-        var cancelled = await pull.CancelAsync(key, job.TraceParent, cancellationToken);
+        var cancelled = await pull.CancelAsync(PullActivities.CheckpointKey(job), options.Value.KeepMediaOnCancel, job.TraceParent, cancellationToken);
         LogPullCancelled(logger, job.UploadId, cancelled.MediaId, cancelled.MediaDeleted, cancelled.JobMayStillRun);
     }
 

@@ -105,13 +105,13 @@ public sealed partial class HistoryPurge(
 
             try
             {
-                if (owner?.RuntimeStatus == OrchestrationRuntimeStatus.Completed || options.Value.KeepMediaOnCancel)
+                if (owner?.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
                 {
                     await pull.CleanUpAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await pull.CancelAsync(key, traceParent: null, cancellationToken).ConfigureAwait(false);
+                    await pull.CancelAsync(key, options.Value.KeepMediaOnCancel, traceParent: null, cancellationToken).ConfigureAwait(false);
                 }
 
                 removed++;

@@ -1,13 +1,14 @@
 namespace Vod.Upload.Pull;
 
 /// <summary>
-/// Cancels a pull: asks VOD once more for the job's media, deletes it when there is one, and removes the checkpoint.
+/// Cancels a pull: asks VOD once more for the job's media, deletes it when there is one (unless the caller keeps media),
+/// and removes the checkpoint.
 /// VOD cannot cancel a queued job: one still queued may create its media later (<see cref="PullCancelResult.JobMayStillRun"/>).
 /// Safe to run twice (the second run finds nothing).
 /// </summary>
 internal static class PullCancelStep
 {
-    public static async Task<PullCancelResult> RunAsync(PullServices services, string key, CancellationToken cancellationToken)
+    public static async Task<PullCancelResult> RunAsync(PullServices services, string key, bool keepMedia, CancellationToken cancellationToken)
     {
         var stored = await services.Checkpoints.LoadAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -16,6 +17,14 @@ internal static class PullCancelStep
         }
 
         var checkpoint = stored.Checkpoint;
+        if (keepMedia)
+        {
+            // The media stays whatever VOD says of the job: only the record goes, and VOD is not asked.
+            await services.Checkpoints.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            Log.PullCancelled(services.Logger, checkpoint.JobId ?? "(not submitted)", checkpoint.MediaId, false, false);
+            return new PullCancelResult(Found: true, checkpoint.JobId, MediaDeleted: false, checkpoint.MediaId, JobMayStillRun: false);
+        }
+
         var mediaId = checkpoint.MediaId;
         var status = checkpoint.VodStatus;
         if (checkpoint.JobId is { } jobId && await services.Vod.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) is { } info)

@@ -125,11 +125,11 @@ public sealed class PullUploader
         return TracedAsync("PullPoll", traceParent, checkpointKey, () => PullPollStep.RunAsync(_services, checkpointKey, cancellationToken));
     }
 
-    /// <summary>Cancels the pull: deletes its media when VOD created one, and its checkpoint.</summary>
-    public Task<PullCancelResult> CancelAsync(string checkpointKey, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>Cancels the pull: deletes its media when VOD created one (unless <paramref name="keepMedia"/>), and its checkpoint.</summary>
+    public Task<PullCancelResult> CancelAsync(string checkpointKey, bool keepMedia, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointKey);
-        return TracedAsync("PullCancel", traceParent, checkpointKey, () => PullCancelStep.RunAsync(_services, checkpointKey, cancellationToken));
+        return TracedAsync("PullCancel", traceParent, checkpointKey, () => PullCancelStep.RunAsync(_services, checkpointKey, keepMedia, cancellationToken));
     }
 
     /// <summary>After the pull ended (either way): removes its checkpoint.</summary>
