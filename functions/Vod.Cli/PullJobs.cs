@@ -3,8 +3,8 @@ using Vod.Upload.Pull;
 namespace Vod.Cli;
 
 /// <summary>
-/// The pull jobs this machine submitted and still watches: checkpoints under <c>checkpoints/pull</c>, one per URL (its
-/// path; the query is not part of the key). <c>vod checkpoints</c> lists them; <c>vod cancel &lt;url&gt;</c> ends one.
+/// The pull jobs this machine submitted and still watches: checkpoints under <c>checkpoints/pull</c>, one per URL (without
+/// its access parameters, <see cref="PullUrls.Identity"/>: a fresh SAS for the same blob is the same key). <c>vod checkpoints</c> lists them; <c>vod cancel &lt;url&gt;</c> ends one.
 /// </summary>
 internal static class PullJobs
 {
